@@ -1,0 +1,2 @@
+console.error('fastmoss-etl: not implemented yet');
+process.exit(2);
