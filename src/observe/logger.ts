@@ -1,0 +1,76 @@
+import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+
+export type { Logger } from 'pino';
+
+export const REDACTED = '[REDACTED]';
+
+/** Fields that hold credentials wherever a caller logs them, whatever their value. */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'Authorization',
+  '*.Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+];
+
+export interface LoggerOptions {
+  level?: LevelWithSilent;
+  /** Human-readable lines instead of JSON; defaults to whether stderr is a terminal. */
+  pretty?: boolean;
+  /** Values never to print, such as the FastMoss token: replaced wherever they appear. */
+  secrets?: readonly string[];
+  /** Where lines go; stderr unless given (stdout is kept for command output such as --json). */
+  destination?: DestinationStream;
+}
+
+/**
+ * Replaces every occurrence of each secret in `text`, also in its JSON-escaped form, so a secret
+ * inside a serialised message, object or error stack is caught too.
+ */
+export function censorSecrets(text: string, secrets: readonly string[]): string {
+  const forms = secrets
+    .filter((secret) => secret.length > 0)
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)])
+    // Longest first, so a secret containing another is replaced whole.
+    .sort((a, b) => b.length - a.length);
+  let censored = text;
+  for (const form of forms) censored = censored.replaceAll(form, REDACTED);
+  return censored;
+}
+
+/**
+ * The process logger. Every finished line passes through `censorSecrets` before it is written,
+ * which covers what path-based redaction cannot see: a token inside a message, an error's
+ * message or stack, or a field under any other name.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = options.secrets ?? [];
+  const pretty = options.pretty ?? process.stderr.isTTY === true;
+  const sink = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const prettify = pretty
+    ? prettyFactory({
+        colorize: options.destination === undefined && process.stderr.isTTY === true,
+        translateTime: 'UTC:yyyy-mm-dd HH:MM:ss',
+        ignore: 'pid,hostname',
+      })
+    : undefined;
+  const censoring: DestinationStream = {
+    write(line: string) {
+      const censored = censorSecrets(line, secrets);
+      sink.write(prettify ? prettify(censored) : censored);
+    },
+  };
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+    },
+    censoring,
+  );
+}
