@@ -1,0 +1,293 @@
+import type { ClientBase, Pool } from 'pg';
+import type { OrderField, PeriodType, RankingKey, Region } from '../domain/ranking.ts';
+import type { PlannedRanking } from '../plan/plan.ts';
+
+/*
+ * The job ledger: fastmoss.etl_jobs (one row per ranking key ever planned) and fastmoss.etl_runs
+ * (one row per run). Planning, claiming and finishing are plain SQL here so a DBA can read the
+ * whole protocol in one file.
+ *
+ * Claims use FOR UPDATE SKIP LOCKED and a lease. A worker also keeps one connection open whose
+ * application_name names it, so a job held by a worker whose process died (its connection gone
+ * from pg_stat_activity) is free again at once instead of when its lease runs out.
+ */
+
+export type RunTrigger = 'scheduled' | 'backfill' | 'manual' | 'demo';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+/** Scheduled cycles outrank backfills when workers choose what to claim next. */
+export const PRIORITY = { backfill: 0, scheduled: 10 } as const;
+
+export const WORKER_APPLICATION_PREFIX = 'fastmoss-etl/';
+
+export interface ClaimedJob {
+  id: string;
+  key: RankingKey;
+  attempts: number;
+}
+
+export interface PlanResult {
+  /** Jobs this run must see finished, oldest period first. */
+  jobIds: string[];
+  /** Rankings already loaded and left alone (no `--force`). */
+  skipped: number;
+}
+
+type Queryable = Pool | ClientBase;
+
+const KEY_COLUMNS =
+  'region, product_category_id, creator_category_id, period_type, period_value, order_field';
+
+function keyArrays(planned: PlannedRanking[]) {
+  return [
+    planned.map((p) => p.key.region),
+    planned.map((p) => p.key.productCategoryId),
+    planned.map((p) => p.key.creatorCategoryId),
+    planned.map((p) => p.key.periodType),
+    planned.map((p) => p.key.periodValue),
+    planned.map((p) => p.key.orderField),
+    planned.map((p) => p.periodStart),
+    planned.map((p) => p.periodEnd),
+  ];
+}
+
+const PLANNED_INPUT = `
+  SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
+                       $7::date[], $8::date[])
+    AS t(${KEY_COLUMNS}, period_start, period_end)`;
+
+const SNAPSHOT_EXISTS = `
+  EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s
+          WHERE s.region = i.region
+            AND s.product_category_id IS NOT DISTINCT FROM i.product_category_id
+            AND s.creator_category_id IS NOT DISTINCT FROM i.creator_category_id
+            AND s.period_type = i.period_type AND s.period_value = i.period_value
+            AND s.order_field = i.order_field)`;
+
+/**
+ * Upserts one job per planned ranking. A ranking already loaded is skipped (marked succeeded)
+ * unless `force`; a failed or pending one becomes pending; one running stays with its holder.
+ */
+export async function planJobs(
+  db: Queryable,
+  planned: PlannedRanking[],
+  options: { force: boolean; priority: number; runId: string },
+): Promise<PlanResult> {
+  if (planned.length === 0) return { jobIds: [], skipped: 0 };
+  const result = await db.query<{ id: string; status: string }>(
+    `WITH input AS (${PLANNED_INPUT}),
+     marked AS (SELECT i.*, ${SNAPSHOT_EXISTS} AS loaded FROM input i)
+     INSERT INTO fastmoss.etl_jobs AS j
+       (${KEY_COLUMNS}, period_start, period_end, status, priority, run_id, created_at, updated_at)
+     SELECT ${KEY_COLUMNS}, period_start, period_end,
+            CASE WHEN loaded AND NOT $9::boolean THEN 'succeeded' ELSE 'pending' END,
+            $10, $11, now(), now()
+     FROM marked
+     ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+       status = CASE
+         WHEN j.status = 'running' THEN j.status
+         -- A job another worker finished while this plan ran stays done: no double fetch.
+         WHEN j.status = 'succeeded' AND NOT $9::boolean THEN j.status
+         ELSE EXCLUDED.status END,
+       priority = GREATEST(j.priority, EXCLUDED.priority),
+       updated_at = now()
+     RETURNING j.id, j.status, j.period_start`,
+    [...keyArrays(planned), options.force, options.priority, options.runId],
+  );
+  const jobIds: string[] = [];
+  let skipped = 0;
+  const ordered = [...result.rows].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  for (const row of ordered) {
+    if (row.status === 'succeeded') skipped++;
+    else jobIds.push(row.id);
+  }
+  return { jobIds, skipped };
+}
+
+/** How many of the planned rankings are already loaded, without writing anything. */
+export async function countLoaded(db: Queryable, planned: PlannedRanking[]): Promise<number> {
+  if (planned.length === 0) return 0;
+  const result = await db.query<{ loaded: string }>(
+    `WITH input AS (${PLANNED_INPUT})
+     SELECT count(*) FILTER (WHERE ${SNAPSHOT_EXISTS}) AS loaded FROM input i`,
+    keyArrays(planned),
+  );
+  return Number(result.rows[0]?.loaded ?? 0);
+}
+
+const FREE_TO_CLAIM = `
+  (j.status = 'pending'
+   OR (j.status = 'running'
+       AND (j.locked_until < now()
+            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                           WHERE a.application_name = '${WORKER_APPLICATION_PREFIX}' || j.locked_by))))`;
+
+interface JobRow {
+  id: string;
+  region: string;
+  product_category_id: number | null;
+  creator_category_id: number | null;
+  period_type: string;
+  period_value: string;
+  order_field: string;
+  attempts: number;
+}
+
+function toClaimedJob(row: JobRow): ClaimedJob {
+  return {
+    id: row.id,
+    attempts: row.attempts,
+    key: {
+      region: row.region as Region,
+      productCategoryId: row.product_category_id,
+      creatorCategoryId: row.creator_category_id,
+      periodType: row.period_type as PeriodType,
+      periodValue: row.period_value,
+      orderField: row.order_field as OrderField,
+    },
+  };
+}
+
+/** Claims those of `candidateIds` that are free, highest priority first, with a lease. */
+export async function claimJobs(
+  db: Queryable,
+  candidateIds: string[],
+  options: { workerId: string; leaseSeconds: number; runId: string },
+): Promise<ClaimedJob[]> {
+  if (candidateIds.length === 0) return [];
+  const result = await db.query<JobRow>(
+    `UPDATE fastmoss.etl_jobs AS target
+     SET status = 'running', locked_by = $2, locked_until = now() + make_interval(secs => $3),
+         attempts = target.attempts + 1, run_id = $4, started_at = now(), updated_at = now()
+     WHERE target.id IN (
+       SELECT j.id FROM fastmoss.etl_jobs j
+       WHERE j.id = ANY($1::bigint[]) AND ${FREE_TO_CLAIM}
+       ORDER BY j.priority DESC, j.id
+       FOR UPDATE SKIP LOCKED)
+     RETURNING target.id, ${KEY_COLUMNS}, target.attempts`,
+    [candidateIds, options.workerId, options.leaseSeconds, options.runId],
+  );
+  return result.rows.map(toClaimedJob);
+}
+
+/** Status of jobs this run waits for but could not claim (held by another worker, or done). */
+export async function jobStatuses(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, { status: string; claimable: boolean }>> {
+  const result = await db.query<{ id: string; status: string; claimable: boolean }>(
+    `SELECT j.id, j.status, ${FREE_TO_CLAIM} AS claimable
+     FROM fastmoss.etl_jobs j WHERE j.id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return new Map(result.rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Marks a claimed job loaded; false if this worker no longer holds it. Call inside the load's
+ * transaction so both commit together.
+ */
+export async function markSucceeded(
+  db: Queryable,
+  jobId: string,
+  outcome: { workerId: string; apiCalls: number; rowsLoaded: number; durationMs: number },
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE fastmoss.etl_jobs
+     SET status = 'succeeded', api_calls = api_calls + $3, rows_loaded = $4, duration_ms = $5,
+         last_error = NULL, locked_by = NULL, locked_until = NULL, finished_at = now(),
+         updated_at = now()
+     WHERE id = $1 AND locked_by = $2`,
+    [jobId, outcome.workerId, outcome.apiCalls, outcome.rowsLoaded, outcome.durationMs],
+  );
+  return result.rowCount === 1;
+}
+
+export async function markFailed(
+  db: Queryable,
+  jobId: string,
+  outcome: { workerId: string; apiCalls: number; durationMs: number; error: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.etl_jobs
+     SET status = 'failed', api_calls = api_calls + $3, duration_ms = $4, last_error = $5,
+         locked_by = NULL, locked_until = NULL, finished_at = now(), updated_at = now()
+     WHERE id = $1 AND locked_by = $2`,
+    [jobId, outcome.workerId, outcome.apiCalls, outcome.durationMs, outcome.error],
+  );
+}
+
+/** Gives a claimed job back untouched (shutdown, or a run-wide error such as a rejected token). */
+export async function releaseJob(
+  db: Queryable,
+  jobId: string,
+  outcome: { workerId: string; apiCalls: number; error: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.etl_jobs
+     SET status = 'pending', api_calls = api_calls + $3, last_error = COALESCE($4, last_error),
+         locked_by = NULL, locked_until = NULL, updated_at = now()
+     WHERE id = $1 AND locked_by = $2`,
+    [jobId, outcome.workerId, outcome.apiCalls, outcome.error],
+  );
+}
+
+/** Extends the lease of every job this worker holds. */
+export async function renewLeases(
+  db: Queryable,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.etl_jobs SET locked_until = now() + make_interval(secs => $2)
+     WHERE locked_by = $1 AND status = 'running'`,
+    [workerId, leaseSeconds],
+  );
+}
+
+export async function startRun(
+  db: Queryable,
+  run: { trigger: RunTrigger; options: unknown; host: string; pid: number },
+): Promise<string> {
+  const result = await db.query<{ id: string }>(
+    `INSERT INTO fastmoss.etl_runs (trigger, status, started_at, options, host, pid)
+     VALUES ($1, 'running', now(), $2, $3, $4) RETURNING id`,
+    [run.trigger, JSON.stringify(run.options), run.host, run.pid],
+  );
+  const id = result.rows[0]?.id;
+  if (id === undefined) throw new Error('etl_runs insert returned no id');
+  return id;
+}
+
+export interface RunCounts {
+  planned: number;
+  skipped: number;
+  succeeded: number;
+  failed: number;
+  apiCalls: number;
+  rowsLoaded: number;
+}
+
+export async function finishRun(
+  db: Queryable,
+  runId: string,
+  status: RunStatus,
+  counts: RunCounts,
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.etl_runs
+     SET status = $2, finished_at = now(), planned = $3, skipped = $4, succeeded = $5, failed = $6,
+         api_calls = $7, rows_loaded = $8
+     WHERE id = $1`,
+    [
+      runId,
+      status,
+      counts.planned,
+      counts.skipped,
+      counts.succeeded,
+      counts.failed,
+      counts.apiCalls,
+      counts.rowsLoaded,
+    ],
+  );
+}

@@ -1,0 +1,162 @@
+import { hostname } from 'node:os';
+import type { Pool } from 'pg';
+import { finishRun, planJobs, type RunStatus, type RunTrigger, startRun } from '../db/ledger.ts';
+import { rankingKeyLabel } from '../domain/ranking.ts';
+import type { PlannedRanking } from '../plan/plan.ts';
+import { type RankingOutcome, type RunJobsOptions, runJobs } from './run-jobs.ts';
+import { openWorkerSession } from './worker-session.ts';
+
+export interface RankingFailure {
+  ranking: string;
+  reason: string;
+}
+
+/** What a run did, as the CLI prints it and `--json` emits it. */
+export interface RunSummary {
+  runId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  /** Rankings selected by the plan. */
+  selected: number;
+  /** Already loaded before this run, left alone. */
+  skipped: number;
+  succeeded: number;
+  failed: number;
+  /** Selected but not finished: the run was stopped, or a run-wide error ended it. */
+  unfinished: number;
+  apiCalls: number;
+  rowsLoaded: number;
+  durationMs: number;
+  failures: RankingFailure[];
+  /** The run-wide error that stopped the run, if any (a rejected token, an exhausted quota). */
+  fatal: string | undefined;
+}
+
+export interface LoadRankingsRequest
+  extends Pick<
+    RunJobsOptions,
+    | 'fetchRanking'
+    | 'loadRanking'
+    | 'isRunFatal'
+    | 'apiCallsOf'
+    | 'stopSignal'
+    | 'abortSignal'
+    | 'pollMs'
+  > {
+  pool: Pool;
+  databaseUrl: string;
+  trigger: RunTrigger;
+  planned: PlannedRanking[];
+  force: boolean;
+  priority: number;
+  leaseSeconds: number;
+  rankingsInFlight: number;
+  /** Recorded with the run in etl_runs.options. */
+  runOptions: unknown;
+  onPlanned?: (plan: { selected: number; skipped: number; toLoad: number }) => void;
+  onOutcome?: (outcome: RankingOutcome) => void;
+}
+
+/** One run: record it, plan its jobs, work them to the end, and summarise from the ledger. */
+export async function loadRankings(request: LoadRankingsRequest): Promise<RunSummary> {
+  const started = performance.now();
+  const { pool } = request;
+  const runId = await startRun(pool, {
+    trigger: request.trigger,
+    options: request.runOptions,
+    host: hostname(),
+    pid: process.pid,
+  });
+  const plan = await planJobs(pool, request.planned, {
+    force: request.force,
+    priority: request.priority,
+    runId,
+  });
+  request.onPlanned?.({
+    selected: request.planned.length,
+    skipped: plan.skipped,
+    toLoad: plan.jobIds.length,
+  });
+
+  const session = await openWorkerSession(request.databaseUrl, {
+    leaseSeconds: request.leaseSeconds,
+  });
+  let result: Awaited<ReturnType<typeof runJobs>>;
+  try {
+    result = await runJobs({
+      ...request,
+      jobIds: plan.jobIds,
+      runId,
+      workerId: session.workerId,
+    });
+  } finally {
+    await session.close();
+  }
+
+  const ledger = await pool.query<{
+    status: string;
+    count: string;
+  }>(
+    `SELECT status, count(*) AS count FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) GROUP BY status`,
+    [plan.jobIds],
+  );
+  const byStatus = new Map(ledger.rows.map((row) => [row.status, Number(row.count)]));
+  const failedRows = await pool.query<{
+    region: string;
+    product_category_id: number | null;
+    creator_category_id: number | null;
+    period_type: 'day' | 'week' | 'month';
+    period_value: string;
+    order_field: 'units_sold' | 'gmv';
+    last_error: string | null;
+  }>(
+    `SELECT region, product_category_id, creator_category_id, period_type, period_value, order_field, last_error
+     FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) AND status = 'failed' ORDER BY id`,
+    [plan.jobIds],
+  );
+  const failures = failedRows.rows.map((row) => ({
+    ranking: rankingKeyLabel({
+      region: row.region as PlannedRanking['key']['region'],
+      productCategoryId: row.product_category_id,
+      creatorCategoryId: row.creator_category_id,
+      periodType: row.period_type,
+      periodValue: row.period_value,
+      orderField: row.order_field,
+    }),
+    reason: row.last_error ?? 'unknown',
+  }));
+  const succeeded = byStatus.get('succeeded') ?? 0;
+  const failed = byStatus.get('failed') ?? 0;
+  const unfinished = plan.jobIds.length - succeeded - failed;
+  const status: RunStatus = result.fatal
+    ? 'failed'
+    : result.interrupted || unfinished > 0
+      ? 'interrupted'
+      : failed > 0
+        ? 'failed'
+        : 'succeeded';
+  const summary: RunSummary = {
+    runId,
+    trigger: request.trigger,
+    status,
+    selected: request.planned.length,
+    skipped: plan.skipped,
+    succeeded,
+    failed,
+    unfinished,
+    apiCalls: result.apiCalls,
+    rowsLoaded: result.rowsLoaded,
+    durationMs: Math.round(performance.now() - started),
+    failures,
+    fatal: result.fatal ? result.fatal.message : undefined,
+  };
+  await finishRun(pool, runId, status, {
+    planned: summary.selected,
+    skipped: summary.skipped,
+    succeeded,
+    failed,
+    apiCalls: summary.apiCalls,
+    rowsLoaded: summary.rowsLoaded,
+  });
+  return summary;
+}

@@ -1,0 +1,239 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import type { ClientBase, Pool } from 'pg';
+import {
+  type ClaimedJob,
+  claimJobs,
+  jobStatuses,
+  markFailed,
+  markSucceeded,
+  releaseJob,
+} from '../db/ledger.ts';
+import { EtlError } from '../domain/errors.ts';
+import type { FetchedRanking, RankingKey } from '../domain/ranking.ts';
+
+/** Fetches one ranking, every page checked. Throws a typed error on failure. */
+export type FetchRanking = (key: RankingKey) => Promise<FetchedRanking>;
+
+/**
+ * Writes one ranking in one transaction; `withinTransaction` runs inside it before commit, so the
+ * ledger's "succeeded" commits with the data or not at all.
+ */
+export type LoadRanking = (
+  ranking: FetchedRanking,
+  withinTransaction: (tx: ClientBase) => Promise<void>,
+) => Promise<{ rowsLoaded: number }>;
+
+export interface RankingOutcome {
+  jobId: string;
+  key: RankingKey;
+  status: 'succeeded' | 'failed' | 'released';
+  apiCalls: number;
+  rowsLoaded: number;
+  durationMs: number;
+  error?: EtlError | Error;
+}
+
+export interface RunJobsOptions {
+  pool: Pool;
+  jobIds: string[];
+  runId: string;
+  workerId: string;
+  leaseSeconds: number;
+  /** Rankings fetched or loaded at once. */
+  rankingsInFlight: number;
+  fetchRanking: FetchRanking;
+  loadRanking: LoadRanking;
+  /** Tells whether an error stops the whole run (a rejected token, an exhausted quota). */
+  isRunFatal: (error: unknown) => boolean;
+  /** Requests made before a fetch failed, if the error knows. */
+  apiCallsOf: (error: unknown) => number;
+  /** Once aborted: claim nothing more; rankings in flight finish. */
+  stopSignal?: AbortSignal;
+  /** Once aborted: give back every ranking still in flight and return now. */
+  abortSignal?: AbortSignal;
+  onOutcome?: (outcome: RankingOutcome) => void;
+  /** How often to look again at jobs another worker holds. */
+  pollMs?: number;
+}
+
+export interface RunJobsResult {
+  /** The first run-wide error, if one stopped the run. */
+  fatal: Error | undefined;
+  /** Stopped by a signal before every job was finished. */
+  interrupted: boolean;
+  apiCalls: number;
+  rowsLoaded: number;
+}
+
+class ReleasedError extends Error {}
+
+export function describeError(error: unknown): string {
+  if (error instanceof EtlError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Claims, fetches and loads the given jobs until each is finished by this worker or another.
+ * Jobs another worker holds are waited for, and taken over if that worker dies.
+ */
+export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
+  const { pool, workerId, leaseSeconds, runId } = options;
+  const limit = pLimit(options.rankingsInFlight);
+  const queue = [...options.jobIds];
+  const heldElsewhere = new Set<string>();
+  const inFlight = new Map<string, Promise<void>>();
+  const released = new Set<string>();
+  const result: RunJobsResult = {
+    fatal: undefined,
+    interrupted: false,
+    apiCalls: 0,
+    rowsLoaded: 0,
+  };
+  const stopped = () =>
+    options.stopSignal?.aborted === true || options.abortSignal?.aborted === true;
+
+  const finish = (outcome: RankingOutcome) => {
+    result.apiCalls += outcome.apiCalls;
+    result.rowsLoaded += outcome.rowsLoaded;
+    options.onOutcome?.(outcome);
+  };
+
+  async function process(job: ClaimedJob): Promise<void> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let apiCalls = 0;
+    try {
+      if (stopped() || result.fatal) throw new ReleasedError();
+      const ranking = await options.fetchRanking(job.key);
+      apiCalls = ranking.apiCalls;
+      if (released.has(job.id) || result.fatal) throw new ReleasedError();
+      const { rowsLoaded } = await options.loadRanking(ranking, async (tx) => {
+        const updated = await markSucceeded(tx, job.id, {
+          workerId,
+          apiCalls,
+          rowsLoaded: ranking.entries.length,
+          durationMs: elapsed(),
+        });
+        // The lease was lost (released on shutdown, or taken over): roll the load back.
+        if (!updated) throw new ReleasedError();
+      });
+      finish({
+        jobId: job.id,
+        key: job.key,
+        status: 'succeeded',
+        apiCalls,
+        rowsLoaded,
+        durationMs: elapsed(),
+      });
+    } catch (error) {
+      apiCalls ||= options.apiCallsOf(error);
+      if (error instanceof ReleasedError) {
+        if (!released.has(job.id))
+          await releaseJob(pool, job.id, { workerId, apiCalls, error: null });
+        finish({
+          jobId: job.id,
+          key: job.key,
+          status: 'released',
+          apiCalls,
+          rowsLoaded: 0,
+          durationMs: elapsed(),
+        });
+        return;
+      }
+      if (options.isRunFatal(error)) {
+        result.fatal ??= error instanceof Error ? error : new Error(String(error));
+        await releaseJob(pool, job.id, { workerId, apiCalls, error: describeError(error) });
+        finish({
+          jobId: job.id,
+          key: job.key,
+          status: 'released',
+          apiCalls,
+          rowsLoaded: 0,
+          durationMs: elapsed(),
+          error: result.fatal,
+        });
+        return;
+      }
+      await markFailed(pool, job.id, {
+        workerId,
+        apiCalls,
+        durationMs: elapsed(),
+        error: describeError(error),
+      });
+      finish({
+        jobId: job.id,
+        key: job.key,
+        status: 'failed',
+        apiCalls,
+        rowsLoaded: 0,
+        durationMs: elapsed(),
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+    }
+  }
+
+  function start(job: ClaimedJob) {
+    const task = limit(() => process(job))
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(job.id));
+    inFlight.set(job.id, task);
+  }
+
+  const abortWait = new Promise<void>((resolve) => {
+    if (options.abortSignal?.aborted) resolve();
+    options.abortSignal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const stopWait = new Promise<void>((resolve) => {
+    if (options.stopSignal?.aborted) resolve();
+    options.stopSignal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+  while (!stopped() && !result.fatal) {
+    const free = options.rankingsInFlight - inFlight.size;
+    if (free <= 0) {
+      await Promise.race([...inFlight.values(), stopWait]);
+      continue;
+    }
+    const candidates = queue.splice(0, free);
+    if (candidates.length === 0) {
+      if (heldElsewhere.size === 0) break;
+      if (inFlight.size > 0) {
+        await Promise.race([...inFlight.values(), stopWait]);
+        continue;
+      }
+      const statuses = await jobStatuses(pool, [...heldElsewhere]);
+      for (const id of [...heldElsewhere]) {
+        const job = statuses.get(id);
+        if (!job || job.status === 'succeeded' || job.status === 'failed') heldElsewhere.delete(id);
+        else if (job.claimable) {
+          heldElsewhere.delete(id);
+          queue.push(id);
+        }
+      }
+      if (queue.length === 0 && heldElsewhere.size > 0) {
+        await Promise.race([sleep(options.pollMs ?? 1000), stopWait]);
+      }
+      continue;
+    }
+    const claimed = await claimJobs(pool, candidates, { workerId, leaseSeconds, runId });
+    const claimedIds = new Set(claimed.map((job) => job.id));
+    for (const id of candidates) if (!claimedIds.has(id)) heldElsewhere.add(id);
+    for (const job of claimed) start(job);
+  }
+
+  result.interrupted =
+    stopped() && (queue.length > 0 || heldElsewhere.size > 0 || inFlight.size > 0);
+  const drained = Promise.all([...inFlight.values()]).then(() => 'drained' as const);
+  if ((await Promise.race([drained, abortWait.then(() => 'aborted' as const)])) === 'aborted') {
+    result.interrupted = true;
+    await Promise.all(
+      [...inFlight.keys()].map(async (id) => {
+        released.add(id);
+        await releaseJob(pool, id, { workerId, apiCalls: 0, error: null });
+      }),
+    );
+  }
+  return result;
+}
