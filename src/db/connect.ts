@@ -1,0 +1,49 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const DATE_OID = 1082;
+
+/*
+ * Exact values stay text on their way out of Postgres: a 19-digit uid or a money amount parsed
+ * into a double loses digits, and a date parsed into a JS Date shifts with the local time zone.
+ * Set per pool, so another module's global pg.types.setTypeParser cannot change our results.
+ */
+const exactTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID || oid === DATE_OID) {
+      return (value: string) => value;
+    }
+    return format === 'binary'
+      ? pg.types.getTypeParser(oid, 'binary')
+      : pg.types.getTypeParser(oid);
+  },
+} satisfies pg.CustomTypesConfig;
+
+export interface PoolOptions {
+  /** Most connections the pool opens. Default 10. */
+  max?: number;
+}
+
+/** A pg pool on `url` that returns int8, numeric and date columns as strings, never JS numbers. */
+export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: 'fastmoss-etl',
+    max: options.max ?? 10,
+    types: exactTypes,
+  });
+  // An idle connection dropped by the server (restart, failover) must not crash the process: the
+  // pool discards it, and the next query opens a new one or fails with its own error.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export type Database = NodePgDatabase<typeof schema>;
+
+/** Drizzle over an existing pool, with the fastmoss tables for typed queries. */
+export function createDatabase(pool: pg.Pool): Database {
+  return drizzle({ client: pool, schema });
+}

@@ -1,0 +1,243 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  customType,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+/** Everything the ETL owns lives in this Postgres schema, drizzle's migration bookkeeping included. */
+export const fastmoss = pgSchema('fastmoss');
+
+/**
+ * A TikTok id (creator uid, live room id): a Postgres bigint that travels as decimal text, because
+ * 19-digit ids do not fit a JavaScript number and a JS bigint does not survive JSON.
+ */
+const tiktokId = customType<{ data: string; driverData: string }>({
+  dataType: () => 'bigint',
+});
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const creatorCategories = fastmoss.table('creator_categories', {
+  id: integer('id').primaryKey(),
+  name: text('name'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const productCategories = fastmoss.table('product_categories', {
+  id: integer('id').primaryKey(),
+  name: text('name'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const creators = fastmoss.table(
+  'creators',
+  {
+    uid: tiktokId('uid').primaryKey(),
+    uniqueId: text('unique_id').notNull(),
+    nickname: text('nickname').notNull(),
+    avatarUrl: text('avatar_url'),
+    region: text('region'),
+    creatorCategoryId: integer('creator_category_id').references(() => creatorCategories.id),
+    followerCount: bigint('follower_count', { mode: 'number' }),
+    firstSeenAt: timestamptz('first_seen_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull(),
+  },
+  (t) => [
+    index('creators_unique_id_idx').on(t.uniqueId),
+    index('creators_creator_category_id_idx').on(t.creatorCategoryId),
+  ],
+);
+
+export const liveStreams = fastmoss.table(
+  'live_streams',
+  {
+    roomId: tiktokId('room_id').primaryKey(),
+    // No foreign key: a top live may name a creator who never ranked.
+    creatorUid: tiktokId('creator_uid').notNull(),
+    region: text('region'),
+    title: text('title'),
+    coverUrl: text('cover_url'),
+    firstSeenAt: timestamptz('first_seen_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull(),
+  },
+  (t) => [index('live_streams_creator_uid_idx').on(t.creatorUid)],
+);
+
+export const etlRuns = fastmoss.table(
+  'etl_runs',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    trigger: text('trigger').notNull(),
+    startedAt: timestamptz('started_at').notNull().defaultNow(),
+    finishedAt: timestamptz('finished_at'),
+    status: text('status').notNull().default('running'),
+    planned: integer('planned').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    succeeded: integer('succeeded').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    apiCalls: integer('api_calls').notNull().default(0),
+    rowsLoaded: integer('rows_loaded').notNull().default(0),
+    options: jsonb('options'),
+    host: text('host'),
+    pid: integer('pid'),
+  },
+  (t) => [
+    check(
+      'etl_runs_trigger_check',
+      sql`${t.trigger} in ('scheduled', 'backfill', 'manual', 'demo')`,
+    ),
+    check(
+      'etl_runs_status_check',
+      sql`${t.status} in ('running', 'succeeded', 'failed', 'interrupted')`,
+    ),
+    index('etl_runs_started_at_idx').on(t.startedAt.desc()),
+  ],
+);
+
+/** The columns that identify one ranking; NULL category = all categories. */
+const rankingKeyColumns = () => ({
+  region: text('region').notNull(),
+  productCategoryId: integer('product_category_id'),
+  creatorCategoryId: integer('creator_category_id'),
+  periodType: text('period_type').notNull(),
+  periodValue: text('period_value').notNull(),
+  orderField: text('order_field').notNull(),
+  periodStart: date('period_start', { mode: 'string' }).notNull(),
+  periodEnd: date('period_end', { mode: 'string' }).notNull(),
+});
+
+type RankingKeyTable = { [K in keyof ReturnType<typeof rankingKeyColumns>]: AnyPgColumn };
+
+/** One row per ranking key; NULLS NOT DISTINCT so two "all categories" rows do collide. */
+const rankingKeyUnique = (name: string, t: RankingKeyTable) =>
+  unique(name)
+    .on(
+      t.region,
+      t.productCategoryId,
+      t.creatorCategoryId,
+      t.periodType,
+      t.periodValue,
+      t.orderField,
+    )
+    .nullsNotDistinct();
+
+export const rankingSnapshots = fastmoss.table(
+  'ranking_snapshots',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ...rankingKeyColumns(),
+    total: integer('total').notNull(),
+    entryCount: integer('entry_count').notNull(),
+    apiCalls: integer('api_calls'),
+    fetchedAt: timestamptz('fetched_at').notNull(),
+    loadedAt: timestamptz('loaded_at').notNull().defaultNow(),
+    runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
+      onDelete: 'set null',
+    }),
+  },
+  (t) => [
+    rankingKeyUnique('ranking_snapshots_key_unique', t),
+    check('ranking_snapshots_period_type_check', sql`${t.periodType} in ('day', 'week', 'month')`),
+    check('ranking_snapshots_order_field_check', sql`${t.orderField} in ('units_sold', 'gmv')`),
+    check('ranking_snapshots_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),
+    index('ranking_snapshots_period_idx').on(t.periodType, t.periodStart),
+  ],
+);
+
+export const rankingEntries = fastmoss.table(
+  'ranking_entries',
+  {
+    snapshotId: bigint('snapshot_id', { mode: 'number' })
+      .notNull()
+      .references(() => rankingSnapshots.id, { onDelete: 'cascade' }),
+    rank: integer('rank').notNull(),
+    creatorUid: tiktokId('creator_uid')
+      .notNull()
+      .references(() => creators.uid),
+    saleProductCount: integer('sale_product_count'),
+    liveUnitsSold: bigint('live_units_sold', { mode: 'number' }),
+    liveGmv: numeric('live_gmv'),
+    liveUsdGmv: numeric('live_usd_gmv'),
+    currency: text('currency'),
+    liveCount: integer('live_count'),
+    followerCount: bigint('follower_count', { mode: 'number' }),
+  },
+  (t) => [
+    primaryKey({ name: 'ranking_entries_pkey', columns: [t.snapshotId, t.rank] }),
+    check('ranking_entries_rank_check', sql`${t.rank} >= 1`),
+    index('ranking_entries_creator_idx').on(t.creatorUid, t.snapshotId),
+  ],
+);
+
+export const rankingTopLives = fastmoss.table(
+  'ranking_top_lives',
+  {
+    snapshotId: bigint('snapshot_id', { mode: 'number' }).notNull(),
+    rank: integer('rank').notNull(),
+    position: integer('position').notNull(),
+    roomId: tiktokId('room_id')
+      .notNull()
+      .references(() => liveStreams.roomId),
+    unitsSold: bigint('units_sold', { mode: 'number' }),
+    gmv: numeric('gmv'),
+    currency: text('currency'),
+  },
+  (t) => [
+    primaryKey({ name: 'ranking_top_lives_pkey', columns: [t.snapshotId, t.rank, t.position] }),
+    foreignKey({
+      name: 'ranking_top_lives_entry_fk',
+      columns: [t.snapshotId, t.rank],
+      foreignColumns: [rankingEntries.snapshotId, rankingEntries.rank],
+    }).onDelete('cascade'),
+    check('ranking_top_lives_position_check', sql`${t.position} >= 1`),
+    index('ranking_top_lives_room_id_idx').on(t.roomId),
+  ],
+);
+
+export const etlJobs = fastmoss.table(
+  'etl_jobs',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ...rankingKeyColumns(),
+    status: text('status').notNull().default('pending'),
+    priority: integer('priority').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    apiCalls: integer('api_calls').notNull().default(0),
+    rowsLoaded: integer('rows_loaded').notNull().default(0),
+    durationMs: integer('duration_ms'),
+    runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
+      onDelete: 'set null',
+    }),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamptz('locked_until'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    startedAt: timestamptz('started_at'),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (t) => [
+    rankingKeyUnique('etl_jobs_key_unique', t),
+    check(
+      'etl_jobs_status_check',
+      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed')`,
+    ),
+    check('etl_jobs_period_type_check', sql`${t.periodType} in ('day', 'week', 'month')`),
+    check('etl_jobs_order_field_check', sql`${t.orderField} in ('units_sold', 'gmv')`),
+    index('etl_jobs_claim_idx').on(t.status, t.priority.desc(), t.id),
+    index('etl_jobs_locked_until_idx').on(t.lockedUntil).where(sql`${t.status} = 'running'`),
+  ],
+);

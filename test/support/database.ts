@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, afterEach, inject } from 'vitest';
+import { createPool } from '../../src/db/connect.ts';
+import { databaseUrl } from './postgres-server.ts';
+
+export interface TestDatabase {
+  /** Name of this file's database, e.g. to connect with psql when a test failed. */
+  name: string;
+  url: string;
+  pool: pg.Pool;
+}
+
+async function createFileDatabase(prefix: string, template?: string): Promise<TestDatabase> {
+  const serverUrl = inject('postgresServerUrl');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = createPool(serverUrl, { max: 1 });
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
+  const url = databaseUrl(serverUrl, name);
+  const pool = createPool(url, { max: 4 });
+
+  let failed = false;
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') failed = true;
+  });
+  afterAll(async () => {
+    await pool.end();
+    if (failed) {
+      console.warn(`kept the database of a failed test file: ${name} (${url})`);
+    } else {
+      await admin.query(`drop database if exists ${name} with (force)`);
+    }
+    await admin.end();
+  });
+
+  return { name, url, pool };
+}
+
+/**
+ * A fresh, migrated database for the calling test file, copied from the template the global setup
+ * migrated. Dropped after the file's tests, unless one failed: then kept, and its name printed.
+ */
+export function useTestDatabase(): Promise<TestDatabase> {
+  return createFileDatabase('fastmoss_test', inject('postgresTemplateDatabase'));
+}
+
+/** An empty database (no migrations yet), for tests of migrating itself. */
+export function useEmptyDatabase(): Promise<TestDatabase> {
+  return createFileDatabase('fastmoss_empty');
+}
