@@ -1,0 +1,1 @@
+-- Views for analysts and BI tools (v_rankings, v_top_lives, v_creator_history) and their indexes.
