@@ -1,0 +1,129 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How a request to FastMoss ended; one per request, retries included. */
+export type RequestOutcome =
+  | 'ok'
+  | 'transient_error'
+  | 'rate_limited'
+  | 'auth_error'
+  | 'quota_error'
+  | 'invalid_response';
+
+/** Why a request was retried. */
+export type RetryReason = 'rate_limited' | 'server_error' | 'network_error' | 'timeout';
+
+export type RankingStatus = 'loaded' | 'failed' | 'skipped';
+
+/** Tables the loader writes, as named in schema `fastmoss`. */
+export type WarehouseTable =
+  | 'creators'
+  | 'creator_categories'
+  | 'product_categories'
+  | 'ranking_snapshots'
+  | 'ranking_entries'
+  | 'live_streams'
+  | 'ranking_top_lives';
+
+/**
+ * The figures the pipeline reports, each as one typed call, registered on a registry of its own
+ * (never prom-client's global one, so tests and embedded runs do not share counters).
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  requestFinished(outcome: RequestOutcome, seconds: number): void;
+  retryScheduled(reason: RetryReason): void;
+  /** Time a request waited for the rate limiter or a concurrency slot before it started. */
+  limiterWaited(seconds: number): void;
+  /** `seconds` is the ranking's fetch-and-load time; leave it out for skipped rankings. */
+  rankingFinished(status: RankingStatus, seconds?: number): void;
+  rowsWritten(table: WarehouseTable, rows: number): void;
+  /** A cycle ended with every ranking loaded. */
+  cycleSucceeded(at: Date): void;
+}
+
+const REQUEST_SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const LIMITER_SECONDS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const RANKING_SECONDS_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.processMetrics === true) collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'fastmoss_requests_total',
+    help: 'Requests made to the FastMoss API, by outcome (retries count as requests).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const retries = new Counter({
+    name: 'fastmoss_retries_total',
+    help: 'FastMoss requests retried, by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const limiterWait = new Histogram({
+    name: 'fastmoss_limiter_wait_seconds',
+    help: 'Time requests waited for the rate limiter and concurrency limit before starting.',
+    buckets: LIMITER_SECONDS_BUCKETS,
+    registers,
+  });
+  const rankings = new Counter({
+    name: 'etl_rankings_total',
+    help: 'Rankings finished, by status: loaded, failed after retries, or skipped as loaded.',
+    labelNames: ['status'] as const,
+    registers,
+  });
+  const rows = new Counter({
+    name: 'etl_rows_written_total',
+    help: 'Rows inserted or updated in the warehouse, by table.',
+    labelNames: ['table'] as const,
+    registers,
+  });
+  const rankingDuration = new Histogram({
+    name: 'etl_ranking_duration_seconds',
+    help: 'Time to fetch and load one ranking, by status.',
+    labelNames: ['status'] as const,
+    buckets: RANKING_SECONDS_BUCKETS,
+    registers,
+  });
+  const requestDuration = new Histogram({
+    name: 'etl_request_duration_seconds',
+    help: 'Duration of one FastMoss API request, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: REQUEST_SECONDS_BUCKETS,
+    registers,
+  });
+  const lastGoodCycle = new Gauge({
+    name: 'etl_last_good_cycle_timestamp_seconds',
+    help: 'Unix time at which the last cycle finished with every ranking loaded.',
+    registers,
+  });
+
+  // Zero the known label values so dashboards see 0 rather than "no data" before the first event.
+  for (const status of ['loaded', 'failed', 'skipped'] as const) rankings.inc({ status }, 0);
+
+  return {
+    registry,
+    requestFinished(outcome, seconds) {
+      requests.inc({ outcome });
+      requestDuration.observe({ outcome }, seconds);
+    },
+    retryScheduled(reason) {
+      retries.inc({ reason });
+    },
+    limiterWaited(seconds) {
+      limiterWait.observe(seconds);
+    },
+    rankingFinished(status, seconds) {
+      rankings.inc({ status });
+      if (seconds !== undefined) rankingDuration.observe({ status }, seconds);
+    },
+    rowsWritten(table, count) {
+      rows.inc({ table }, count);
+    },
+    cycleSucceeded(at) {
+      lastGoodCycle.set(at.getTime() / 1000);
+    },
+  };
+}
