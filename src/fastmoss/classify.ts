@@ -1,0 +1,229 @@
+import {
+  AuthError,
+  type FastmossError,
+  InvalidRequestError,
+  InvalidResponseError,
+  QuotaError,
+  TransientError,
+} from './errors.ts';
+import { parseLossless } from './lossless-parse.ts';
+import { describeIssue, envelopeSchema } from './wire.ts';
+
+/*
+ * FastMoss's error codes are not documented, so failures are classified generically: by HTTP
+ * status first, then, for an error envelope, by words in its message, then by its code read as
+ * an HTTP-like number (401xx auth, 429xx rate, 5xxxx server, 4xxxx request). Anything unknown is
+ * treated as transient: a few retries cost little, and the attempt limit still ends it.
+ */
+
+const AUTH_WORDS =
+  /unauthori[sz]ed|forbidden|\bauth(entication|orization)?\b|token|api[ _-]?key|permission|login|signature|鉴权|未授权|登录/i;
+const QUOTA_WORDS = /quota|balance|credit|insufficient|exhausted|余额|额度|次数/i;
+const BUSY_WORDS =
+  /busy|try again|rate limit|too many|frequen|timeout|timed out|unavailable|繁忙|频繁|稍后/i;
+const INVALID_WORDS = /param|invalid|illegal|must|required|format|range|not support|参数/i;
+
+export interface ResponseFacts {
+  status: number;
+  contentType: string | undefined;
+  retryAfterMs: number | undefined;
+  bodyText: string;
+}
+
+export interface ClassifyContext {
+  /** Which request, for messages: `US/pc=all/.../units_sold page 2`. */
+  where: string;
+  page: number | undefined;
+  /** Removes the token from any text the server sent back (some APIs echo it). */
+  redact: (text: string) => string;
+}
+
+export type ResponseVerdict =
+  | { ok: true; data: unknown; requestId: string | undefined }
+  | { ok: false; error: FastmossError };
+
+interface EnvelopeFacts {
+  code: number;
+  message: string;
+  requestId: string | undefined;
+  data: unknown;
+}
+
+function readEnvelope(bodyText: string): EnvelopeFacts | undefined {
+  let parsed: unknown;
+  try {
+    parsed = parseLossless(bodyText);
+  } catch {
+    return undefined;
+  }
+  const envelope = envelopeSchema.safeParse(parsed);
+  if (!envelope.success) return undefined;
+  return {
+    code: envelope.data.code,
+    message: envelope.data.message ?? '',
+    requestId: envelope.data.request_id ?? undefined,
+    data: envelope.data.data,
+  };
+}
+
+function looksLikeHtml(facts: ResponseFacts): boolean {
+  return /html/i.test(facts.contentType ?? '') || /^\s*</.test(facts.bodyText);
+}
+
+function htmlTitle(bodyText: string): string {
+  const title = /<title[^>]*>([^<]{0,120})/i.exec(bodyText)?.[1]?.trim();
+  return title ? ` ("${title}")` : '';
+}
+
+/** A successful HTTP response's body, or the error it amounts to. */
+export function classifyResponse(facts: ResponseFacts, context: ClassifyContext): ResponseVerdict {
+  const { status } = facts;
+  const base = { status, page: context.page, retryAfterMs: facts.retryAfterMs };
+  if (looksLikeHtml(facts)) {
+    const title = context.redact(htmlTitle(facts.bodyText));
+    const error = new TransientError(
+      `FastMoss answered ${context.where} with an HTML page (HTTP ${status})${title} instead of JSON`,
+      'html-page',
+      base,
+    );
+    return { ok: false, error };
+  }
+  const envelope = readEnvelope(facts.bodyText);
+  const details = { ...base, apiCode: envelope?.code, requestId: envelope?.requestId };
+  const said = envelope?.message ? `: ${context.redact(envelope.message)}` : '';
+
+  if (status < 200 || status >= 300) {
+    return { ok: false, error: errorForStatus(status, said, envelope, details, context) };
+  }
+  if (envelope === undefined) {
+    const parses = isJson(facts.bodyText);
+    const error = parses
+      ? new InvalidResponseError(
+          `FastMoss answered ${context.where} with JSON that is not its {code, data, message} envelope`,
+          details,
+        )
+      : new TransientError(
+          `FastMoss answered ${context.where} with a body that is not complete JSON (${facts.bodyText.length} bytes; cut off?)`,
+          'unparseable-body',
+          details,
+        );
+    return { ok: false, error };
+  }
+  if (envelope.code !== 0) {
+    return { ok: false, error: errorForEnvelope(envelope, said, details, context) };
+  }
+  if (envelope.data === null || typeof envelope.data !== 'object') {
+    const error = new InvalidResponseError(
+      `FastMoss answered ${context.where} with code 0 but no data object`,
+      details,
+    );
+    return { ok: false, error };
+  }
+  return { ok: true, data: envelope.data, requestId: envelope.requestId };
+}
+
+function isJson(text: string): boolean {
+  try {
+    parseLossless(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Details = ConstructorParameters<typeof TransientError>[2];
+
+function errorForStatus(
+  status: number,
+  said: string,
+  envelope: EnvelopeFacts | undefined,
+  details: Details,
+  context: ClassifyContext,
+): FastmossError {
+  const what = `FastMoss answered ${context.where} with HTTP ${status}${said}`;
+  const message = envelope?.message ?? '';
+  if (QUOTA_WORDS.test(message) && (status === 402 || status === 403 || status === 429)) {
+    return new QuotaError(`${what}. The account's quota looks used up; the run stops.`, details);
+  }
+  if (status === 401 || status === 403) {
+    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+  }
+  if (status === 429) return new TransientError(what, 'rate-limited', details);
+  if (status >= 500 || status === 408 || status === 425) {
+    return new TransientError(what, 'server-error', details);
+  }
+  return new InvalidRequestError(`${what}. The request was refused as sent; not retried.`, details);
+}
+
+function errorForEnvelope(
+  envelope: EnvelopeFacts,
+  said: string,
+  details: Details,
+  context: ClassifyContext,
+): FastmossError {
+  const what = `FastMoss refused ${context.where} with code ${envelope.code}${said}`;
+  const { message, code } = envelope;
+  if (AUTH_WORDS.test(message))
+    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+  if (QUOTA_WORDS.test(message)) {
+    return new QuotaError(`${what}. The account's quota looks used up; the run stops.`, details);
+  }
+  if (BUSY_WORDS.test(message)) return new TransientError(what, 'busy', details);
+  if (INVALID_WORDS.test(message)) {
+    return new InvalidRequestError(
+      `${what}. The request was refused as sent; not retried.`,
+      details,
+    );
+  }
+  const httpLike = code >= 1000 ? Math.floor(code / 100) : code;
+  if (httpLike === 401 || httpLike === 403) {
+    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+  }
+  if (httpLike === 429) return new TransientError(what, 'rate-limited', details);
+  if (httpLike >= 400 && httpLike < 500) {
+    return new InvalidRequestError(
+      `${what}. The request was refused as sent; not retried.`,
+      details,
+    );
+  }
+  return new TransientError(what, 'busy', details);
+}
+
+/** A failure below HTTP (timeout, reset, refused connection) as a retryable error. */
+export function classifyTransportError(error: unknown, context: ClassifyContext): TransientError {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const name = error instanceof Error ? error.name : '';
+  const isTimeout =
+    name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT';
+  const detail = context.redact(error instanceof Error ? error.message : String(error));
+  if (isTimeout) {
+    return new TransientError(
+      `FastMoss did not answer ${context.where} in time (${detail})`,
+      'timeout',
+      {
+        page: context.page,
+        cause: error,
+      },
+    );
+  }
+  return new TransientError(
+    `The connection to FastMoss failed for ${context.where}: ${code ? `${code} ` : ''}${detail}`,
+    'connection',
+    { page: context.page, cause: error },
+  );
+}
+
+/** The zod issue under `data` as an error naming page and path. */
+export function invalidPageError(
+  where: string,
+  page: number,
+  issue: Parameters<typeof describeIssue>[1] | undefined,
+): InvalidResponseError {
+  const problem = issue ? describeIssue('data', issue) : 'data: unreadable page';
+  return new InvalidResponseError(`FastMoss sent an invalid page for ${where}: ${problem}`, {
+    page,
+  });
+}

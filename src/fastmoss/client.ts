@@ -1,0 +1,289 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { ConfigError } from '../domain/errors.ts';
+import { type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
+import { classifyResponse, classifyTransportError, invalidPageError } from './classify.ts';
+import {
+  AuthError,
+  type FastmossError,
+  isFatalToRun,
+  QuotaError,
+  TransientError,
+  type TransientReason,
+} from './errors.ts';
+import { RequestLimiter } from './limiter.ts';
+import {
+  TOP_CREATOR_PATH,
+  type TopCreatorRequestBody,
+  topCreatorRequestBody,
+} from './request-body.ts';
+import {
+  DEFAULT_RETRY_TIMING,
+  parseRetryAfter,
+  type RetryTimingOptions,
+  retryDelay,
+} from './retry-timing.ts';
+import { type RankingPageData, rankingPageSchema } from './wire.ts';
+
+export interface FastmossClientOptions {
+  /** `https://openapi.fastmoss.com`; a path prefix is kept. */
+  baseUrl: string;
+  /** Bearer token. Never put in an event, log line or error message. */
+  token: string;
+  /** Most requests in flight at once (also the pool's connection count). */
+  concurrency: number;
+  /** Most request starts in any one-second window, retries included. */
+  rps: number;
+  /** Tries per request, the first included, before a transient failure is thrown. */
+  maxAttempts: number;
+  /** Whole-request deadline (connect, headers and body), per attempt. Default 30 s. */
+  timeoutMs?: number;
+  onEvent?: (event: FastmossEvent) => void;
+  /** Backoff tuning; tests shrink `baseMs` and `floorMs`. */
+  retryTiming?: Partial<RetryTimingOptions>;
+  /**
+   * The limiter's window. Slightly over 1 s by default so that network jitter cannot make the
+   * server see more than `rps` arrivals in its one-second window.
+   */
+  rateWindowMs?: number;
+  /** Source of backoff jitter, in [0, 1). */
+  random?: () => number;
+}
+
+/** Which request an event or error is about. */
+export interface RequestMeta {
+  /** `rankingKeyLabel(key)`, or `topCreator` for a bare `request`. */
+  label: string;
+  page: number | undefined;
+}
+
+export type RequestOutcome = 'ok' | FastmossError['code'];
+
+/** What the client reports for logs and metrics. Never carries the token. */
+export type FastmossEvent =
+  | ({ type: 'request-started'; attempt: number } & RequestMeta)
+  | ({
+      type: 'request-finished';
+      attempt: number;
+      outcome: RequestOutcome;
+      /** Set when outcome is `FASTMOSS_TRANSIENT`. */
+      reason: TransientReason | undefined;
+      status: number | undefined;
+      durationMs: number;
+    } & RequestMeta)
+  | ({
+      type: 'retry-scheduled';
+      /** The attempt that failed. */
+      attempt: number;
+      delayMs: number;
+      source: 'retry-after' | 'backoff';
+      reason: TransientReason;
+      message: string;
+    } & RequestMeta)
+  | ({ type: 'request-skipped'; message: string } & RequestMeta)
+  | { type: 'limiter-wait'; waitedMs: number };
+
+export interface RequestResult {
+  /** The envelope's `data`, numbers kept as `JsonNumber`. */
+  data: unknown;
+  /** HTTP requests made, retries included. */
+  attempts: number;
+  requestId: string | undefined;
+}
+
+export interface FetchedPage extends RankingPageData {
+  page: number;
+  pagesize: number;
+  attempts: number;
+}
+
+export interface FastmossClient {
+  /** One topCreator call with retries; resolves to the envelope's data or throws a FastmossError. */
+  request(body: TopCreatorRequestBody, meta?: Partial<RequestMeta>): Promise<RequestResult>;
+  /** One page of a ranking, validated; throws InvalidResponseError naming the field and page. */
+  fetchPage(key: RankingKey, page: number, pagesize?: number): Promise<FetchedPage>;
+  /** Closes the connections once in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_RATE_WINDOW_MS = 1_050;
+
+function checkOptions(options: FastmossClientOptions): URL {
+  let url: URL;
+  try {
+    url = new URL(options.baseUrl);
+  } catch {
+    throw new ConfigError(`FASTMOSS_BASE_URL is not a URL: ${options.baseUrl}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`FASTMOSS_BASE_URL must be http(s): ${options.baseUrl}`);
+  }
+  // Checked here because undici's own header error would otherwise be the first to see it.
+  if (options.token === '' || /[\s\p{Cc}]/u.test(options.token)) {
+    throw new ConfigError('FASTMOSS_TOKEN is empty or contains whitespace or control characters');
+  }
+  for (const [name, value] of [
+    ['concurrency', options.concurrency],
+    ['rps', options.rps],
+    ['maxAttempts', options.maxAttempts],
+  ] as const) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new ConfigError(`FastMoss client ${name} must be a positive number, got ${value}`);
+    }
+  }
+  return url;
+}
+
+/** A FastMoss API client: one keep-alive pool, one limiter, retries with backoff. */
+export function createFastmossClient(options: FastmossClientOptions): FastmossClient {
+  const url = checkOptions(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timing: RetryTimingOptions = { ...DEFAULT_RETRY_TIMING, ...options.retryTiming };
+  const random = options.random ?? Math.random;
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
+  const emit = options.onEvent ?? (() => {});
+  const path = `${url.pathname.replace(/\/+$/, '')}${TOP_CREATOR_PATH}`;
+  const authorization = `Bearer ${options.token}`;
+  const token = options.token;
+  const redact = (text: string): string => text.split(token).join('[redacted]');
+
+  const pool = new Pool(url.origin, {
+    connections: Math.ceil(options.concurrency),
+    keepAliveTimeout: 10_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: Math.min(timeoutMs, 10_000),
+  });
+  const limiter = new RequestLimiter({
+    rps: options.rps,
+    concurrency: options.concurrency,
+    windowMs: options.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS,
+    onWait: (waitedMs) => emit({ type: 'limiter-wait', waitedMs }),
+  });
+  /** Once the token or quota is refused, every later request fails at once without a call. */
+  let fatal: AuthError | QuotaError | undefined;
+
+  async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+    const release = await limiter.acquire();
+    emit({ type: 'request-started', attempt: attemptNo, ...meta });
+    const startedAt = performance.now();
+    const context = { where, page: meta.page, redact };
+    let verdict: ReturnType<typeof classifyResponse>;
+    let status: number | undefined;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        headers: {
+          authorization,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body,
+        signal: deadline,
+      });
+      status = response.statusCode;
+      const bodyText = await response.body.text();
+      verdict = classifyResponse(
+        {
+          status: response.statusCode,
+          contentType: headerValue(response.headers['content-type']),
+          retryAfterMs: parseRetryAfter(headerValue(response.headers['retry-after']), Date.now()),
+          bodyText,
+        },
+        context,
+      );
+    } catch (error) {
+      const cause = deadline.aborted ? deadline.reason : error;
+      verdict = { ok: false, error: classifyTransportError(cause, context) };
+    } finally {
+      release();
+    }
+    emit({
+      type: 'request-finished',
+      attempt: attemptNo,
+      outcome: verdict.ok ? 'ok' : verdict.error.code,
+      reason:
+        !verdict.ok && verdict.error instanceof TransientError ? verdict.error.reason : undefined,
+      status,
+      durationMs: Math.round(performance.now() - startedAt),
+      ...meta,
+    });
+    return verdict;
+  }
+
+  async function request(
+    requestBody: TopCreatorRequestBody,
+    partialMeta: Partial<RequestMeta> = {},
+  ): Promise<RequestResult> {
+    const meta: RequestMeta = { label: partialMeta.label ?? 'topCreator', page: partialMeta.page };
+    const where = meta.page === undefined ? meta.label : `${meta.label} page ${meta.page}`;
+    const body = JSON.stringify(requestBody);
+    for (let attemptNo = 1; ; attemptNo += 1) {
+      if (fatal) throw skipped(fatal, meta, where, attemptNo - 1);
+      const verdict = await attempt(body, meta, where, attemptNo);
+      if (verdict.ok)
+        return { data: verdict.data, attempts: attemptNo, requestId: verdict.requestId };
+      const { error } = verdict;
+      error.apiCalls = attemptNo;
+      if (isFatalToRun(error)) fatal ??= error;
+      if (!(error instanceof TransientError)) throw error;
+      if (attemptNo >= maxAttempts) {
+        error.message = `${error.message} (gave up after ${attemptNo} attempts)`;
+        throw error;
+      }
+      const delay = retryDelay(attemptNo, error.retryAfterMs, random, timing);
+      emit({
+        type: 'retry-scheduled',
+        attempt: attemptNo,
+        delayMs: delay.delayMs,
+        source: delay.source,
+        reason: error.reason,
+        message: error.message,
+        ...meta,
+      });
+      if (delay.delayMs > 0) await sleep(delay.delayMs);
+    }
+  }
+
+  function skipped(
+    earlier: AuthError | QuotaError,
+    meta: RequestMeta,
+    where: string,
+    callsMade: number,
+  ): AuthError | QuotaError {
+    const message = `Not sent: ${where}; an earlier request failed (${earlier.code}): ${earlier.message}`;
+    emit({ type: 'request-skipped', message, ...meta });
+    const details = { page: meta.page, cause: earlier };
+    const error =
+      earlier instanceof AuthError
+        ? new AuthError(message, details)
+        : new QuotaError(message, details);
+    error.apiCalls = callsMade;
+    return error;
+  }
+
+  async function fetchPage(key: RankingKey, page: number, pagesize = 100): Promise<FetchedPage> {
+    const label = rankingKeyLabel(key);
+    const result = await request(topCreatorRequestBody(key, page, pagesize), { label, page });
+    const parsed = rankingPageSchema.safeParse(result.data);
+    if (!parsed.success) {
+      const error = invalidPageError(`${label} page ${page}`, page, parsed.error.issues[0]);
+      error.apiCalls = result.attempts;
+      throw error;
+    }
+    return { ...parsed.data, page, pagesize, attempts: result.attempts };
+  }
+
+  return {
+    request,
+    fetchPage,
+    close: () => pool.close(),
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,94 @@
+import { EtlError } from '../domain/errors.ts';
+
+/** What the pipeline needs to know about the call that failed, besides the message. */
+export interface FastmossErrorDetails {
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** The envelope's `code`, when the body was a FastMoss envelope. */
+  apiCode?: number;
+  /** The envelope's `request_id`, to quote to FastMoss support. */
+  requestId?: string;
+  /** Page of the ranking the request was for. */
+  page?: number;
+  cause?: unknown;
+}
+
+/**
+ * Base of every failure talking to FastMoss. `apiCalls` counts the HTTP requests spent before
+ * giving up: the request's attempts, or, once `fetchRanking` rethrows it, the whole ranking's.
+ */
+export abstract class FastmossError extends EtlError {
+  readonly status: number | undefined;
+  readonly apiCode: number | undefined;
+  readonly requestId: string | undefined;
+  readonly page: number | undefined;
+  apiCalls = 0;
+
+  constructor(message: string, details: FastmossErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+    this.apiCode = details.apiCode;
+    this.requestId = details.requestId;
+    this.page = details.page;
+  }
+}
+
+/** The token was refused (401/403 or an auth envelope). Fatal to the run: fix FASTMOSS_TOKEN. */
+export class AuthError extends FastmossError {
+  readonly code = 'FASTMOSS_AUTH';
+}
+
+/** The account's quota or balance is used up. Fatal to the run: top up or wait for the reset. */
+export class QuotaError extends FastmossError {
+  readonly code = 'FASTMOSS_QUOTA';
+}
+
+/** FastMoss rejected the request itself (bad parameter, unknown path). Not retried. */
+export class InvalidRequestError extends FastmossError {
+  readonly code = 'FASTMOSS_INVALID_REQUEST';
+}
+
+/** Why a request may succeed if tried again. Stable, short, usable as a metric label. */
+export type TransientReason =
+  | 'rate-limited'
+  | 'server-error'
+  | 'html-page'
+  | 'timeout'
+  | 'connection'
+  | 'unparseable-body'
+  | 'busy';
+
+/**
+ * A failure worth retrying: 429, 5xx, an HTML error page, a timeout, a reset connection, a cut-off
+ * body, a "system busy" envelope. Thrown to the caller only after the last attempt.
+ */
+export class TransientError extends FastmossError {
+  readonly code = 'FASTMOSS_TRANSIENT';
+  readonly reason: TransientReason;
+  /** From `Retry-After`, when the server sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    reason: TransientReason,
+    details: FastmossErrorDetails & { retryAfterMs?: number } = {},
+  ) {
+    super(message, details);
+    this.reason = reason;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/**
+ * A response that arrived whole but is not a valid ranking page: a field of the wrong type, a row
+ * count or total that disagrees, duplicates, wrong order. Not retried; the message names the page
+ * and the field path, e.g. `data.list[3].creator.uid: expected an integer id`.
+ */
+export class InvalidResponseError extends FastmossError {
+  readonly code = 'FASTMOSS_INVALID_RESPONSE';
+}
+
+/** Errors that stop the whole run rather than one ranking. */
+export function isFatalToRun(error: unknown): error is AuthError | QuotaError {
+  return error instanceof AuthError || error instanceof QuotaError;
+}
