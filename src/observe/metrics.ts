@@ -1,16 +1,21 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestOutcome } from '../fastmoss/client.ts';
+import type { TransientReason } from '../fastmoss/errors.ts';
 
-/** How a request to FastMoss ended; one per request, retries included. */
-export type RequestOutcome =
-  | 'ok'
-  | 'transient_error'
-  | 'rate_limited'
-  | 'auth_error'
-  | 'quota_error'
-  | 'invalid_response';
+/** How a request to FastMoss ended (`ok` or the error's code), as the client reports it. */
+export type { RequestOutcome } from '../fastmoss/client.ts';
+/** Why a request was retried, as the client reports it. */
+export type RetryReason = TransientReason;
 
-/** Why a request was retried. */
-export type RetryReason = 'rate_limited' | 'server_error' | 'network_error' | 'timeout';
+/** Label values in Prometheus' lower snake case: `FASTMOSS_INVALID_RESPONSE` -> `invalid_response`. */
+export function outcomeLabel(outcome: RequestOutcome): string {
+  return outcome.replace(/^FASTMOSS_/, '').toLowerCase();
+}
+
+/** `rate-limited` -> `rate_limited`. */
+export function reasonLabel(reason: RetryReason): string {
+  return reason.replaceAll('-', '_');
+}
 
 export type RankingStatus = 'loaded' | 'failed' | 'skipped';
 
@@ -106,11 +111,11 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   return {
     registry,
     requestFinished(outcome, seconds) {
-      requests.inc({ outcome });
-      requestDuration.observe({ outcome }, seconds);
+      requests.inc({ outcome: outcomeLabel(outcome) });
+      requestDuration.observe({ outcome: outcomeLabel(outcome) }, seconds);
     },
     retryScheduled(reason) {
-      retries.inc({ reason });
+      retries.inc({ reason: reasonLabel(reason) });
     },
     limiterWaited(seconds) {
       limiterWait.observe(seconds);

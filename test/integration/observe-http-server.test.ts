@@ -35,7 +35,7 @@ describe('startMetricsServer', () => {
   it('serves the recorded figures at /metrics in the Prometheus text format', async () => {
     const { metrics, url } = await serve(async () => healthy);
     metrics.requestFinished('ok', 0.5);
-    metrics.requestFinished('transient_error', 2);
+    metrics.requestFinished('FASTMOSS_TRANSIENT', 2);
     metrics.rankingFinished('loaded', 30);
     metrics.rowsWritten('ranking_entries', 500);
     metrics.cycleSucceeded(new Date('2026-04-13T03:10:00Z'));
@@ -45,7 +45,7 @@ describe('startMetricsServer', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     expect(text).toContain('fastmoss_requests_total{outcome="ok"} 1');
-    expect(text).toContain('fastmoss_requests_total{outcome="transient_error"} 1');
+    expect(text).toContain('fastmoss_requests_total{outcome="transient"} 1');
     expect(text).toContain('etl_rankings_total{status="loaded"} 1');
     expect(text).toContain('etl_rows_written_total{table="ranking_entries"} 500');
     expect(text).toContain('etl_last_good_cycle_timestamp_seconds 1776049800');

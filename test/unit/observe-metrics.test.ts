@@ -21,9 +21,13 @@ describe('createMetrics', () => {
     const metrics = createMetrics();
     metrics.requestFinished('ok', 0.25);
     metrics.requestFinished('ok', 0.5);
-    metrics.requestFinished('rate_limited', 0.05);
+    metrics.requestFinished('FASTMOSS_TRANSIENT', 0.05);
+    metrics.requestFinished('FASTMOSS_INVALID_RESPONSE', 0.3);
     expect(await sample(metrics, 'fastmoss_requests_total', { outcome: 'ok' })).toBe(2);
-    expect(await sample(metrics, 'fastmoss_requests_total', { outcome: 'rate_limited' })).toBe(1);
+    expect(await sample(metrics, 'fastmoss_requests_total', { outcome: 'transient' })).toBe(1);
+    expect(await sample(metrics, 'fastmoss_requests_total', { outcome: 'invalid_response' })).toBe(
+      1,
+    );
     const text = await metrics.registry.metrics();
     expect(text).toContain('etl_request_duration_seconds_count{outcome="ok"} 2');
     expect(text).toContain('etl_request_duration_seconds_sum{outcome="ok"} 0.75');
@@ -32,11 +36,11 @@ describe('createMetrics', () => {
 
   it('counts retries by reason and limiter waits', async () => {
     const metrics = createMetrics();
-    metrics.retryScheduled('server_error');
-    metrics.retryScheduled('server_error');
+    metrics.retryScheduled('rate-limited');
+    metrics.retryScheduled('rate-limited');
     metrics.retryScheduled('timeout');
     metrics.limiterWaited(0.3);
-    expect(await sample(metrics, 'fastmoss_retries_total', { reason: 'server_error' })).toBe(2);
+    expect(await sample(metrics, 'fastmoss_retries_total', { reason: 'rate_limited' })).toBe(2);
     expect(await sample(metrics, 'fastmoss_retries_total', { reason: 'timeout' })).toBe(1);
     expect(await metrics.registry.metrics()).toContain('fastmoss_limiter_wait_seconds_count 1');
   });
