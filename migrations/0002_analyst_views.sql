@@ -68,31 +68,11 @@ LEFT JOIN "fastmoss"."product_categories" pc ON pc.id = s.product_category_id
 LEFT JOIN "fastmoss"."creator_categories" cc ON cc.id = s.creator_category_id;
 --> statement-breakpoint
 
--- Figures come from the all-categories rankings only: a product-category ranking counts only that
--- category's sales, so mixing it in would understate a creator. Both order fields of one period
--- report the same figures for a creator; max() picks them whichever ranking listed the creator.
+-- Figures come from one overall ranking (no category filter: a product-category ranking counts
+-- only that category's sales). The GMV and units rankings of a period are separate lists whose
+-- figures may differ, so the GMV one is preferred and figures_from says which one was used.
 CREATE VIEW "fastmoss"."v_creator_history" AS
-SELECT
-  h.creator_uid,
-  h.creator_uid::text AS creator_uid_text,
-  c.unique_id AS creator_unique_id,
-  c.nickname AS creator_nickname,
-  h.region,
-  h.period_type,
-  h.period_value,
-  h.period_start,
-  h.period_end,
-  h.best_rank,
-  h.gmv_rank,
-  h.units_rank,
-  h.rankings_count,
-  h.live_units_sold,
-  h.live_gmv,
-  h.live_usd_gmv,
-  h.currency,
-  h.live_count,
-  h.follower_count
-FROM (
+WITH ranks AS (
   SELECT
     e.creator_uid,
     s.region,
@@ -105,24 +85,55 @@ FROM (
                           AND s.creator_category_id IS NULL) AS gmv_rank,
     min(e.rank) FILTER (WHERE s.order_field = 'units_sold' AND s.product_category_id IS NULL
                           AND s.creator_category_id IS NULL) AS units_rank,
-    count(*) AS rankings_count,
-    max(e.live_units_sold) FILTER (WHERE s.product_category_id IS NULL
-                                     AND s.creator_category_id IS NULL) AS live_units_sold,
-    max(e.live_gmv) FILTER (WHERE s.product_category_id IS NULL
-                              AND s.creator_category_id IS NULL) AS live_gmv,
-    max(e.live_usd_gmv) FILTER (WHERE s.product_category_id IS NULL
-                                  AND s.creator_category_id IS NULL) AS live_usd_gmv,
-    max(e.currency) FILTER (WHERE s.product_category_id IS NULL
-                              AND s.creator_category_id IS NULL) AS currency,
-    max(e.live_count) FILTER (WHERE s.product_category_id IS NULL
-                                AND s.creator_category_id IS NULL) AS live_count,
-    max(e.follower_count) FILTER (WHERE s.product_category_id IS NULL
-                                    AND s.creator_category_id IS NULL) AS follower_count
+    count(*) AS rankings_count
   FROM "fastmoss"."ranking_entries" e
   JOIN "fastmoss"."ranking_snapshots" s ON s.id = e.snapshot_id
   GROUP BY e.creator_uid, s.region, s.period_type, s.period_value
-) h
-JOIN "fastmoss"."creators" c ON c.uid = h.creator_uid;
+),
+figures AS (
+  SELECT DISTINCT ON (e.creator_uid, s.region, s.period_type, s.period_value)
+    e.creator_uid,
+    s.region,
+    s.period_type,
+    s.period_value,
+    s.order_field AS figures_from,
+    e.live_units_sold,
+    e.live_gmv,
+    e.live_usd_gmv,
+    e.currency,
+    e.live_count,
+    e.follower_count
+  FROM "fastmoss"."ranking_entries" e
+  JOIN "fastmoss"."ranking_snapshots" s ON s.id = e.snapshot_id
+  WHERE s.product_category_id IS NULL AND s.creator_category_id IS NULL
+  ORDER BY e.creator_uid, s.region, s.period_type, s.period_value, s.order_field = 'gmv' DESC
+)
+SELECT
+  r.creator_uid,
+  r.creator_uid::text AS creator_uid_text,
+  c.unique_id AS creator_unique_id,
+  c.nickname AS creator_nickname,
+  r.region,
+  r.period_type,
+  r.period_value,
+  r.period_start,
+  r.period_end,
+  r.best_rank,
+  r.gmv_rank,
+  r.units_rank,
+  r.rankings_count,
+  f.figures_from,
+  f.live_units_sold,
+  f.live_gmv,
+  f.live_usd_gmv,
+  f.currency,
+  f.live_count,
+  f.follower_count
+FROM ranks r
+JOIN "fastmoss"."creators" c ON c.uid = r.creator_uid
+LEFT JOIN figures f
+  ON f.creator_uid = r.creator_uid AND f.region = r.region
+ AND f.period_type = r.period_type AND f.period_value = r.period_value;
 --> statement-breakpoint
 
 COMMENT ON VIEW "fastmoss"."v_rankings" IS 'One row per creator per loaded ranking: the creator''s rank and figures, with the ranking''s period, region, sort order and category filters spelled out. Filter product_category_id IS NULL AND creator_category_id IS NULL for the overall rankings.';--> statement-breakpoint
@@ -177,7 +188,7 @@ COMMENT ON COLUMN "fastmoss"."v_top_lives"."units_sold" IS 'Units sold in this l
 COMMENT ON COLUMN "fastmoss"."v_top_lives"."gmv" IS 'Revenue (GMV) of this live, in the local currency (see currency).';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_top_lives"."currency" IS 'Currency of gmv, e.g. USD.';--> statement-breakpoint
 
-COMMENT ON VIEW "fastmoss"."v_creator_history" IS 'One row per creator, region, period type and period the creator was ranked in. Ranks: best_rank over every ranking of the period (any category filter or sort order); gmv_rank and units_rank in the overall (all-categories) rankings. Sales figures and followers come from the overall all-categories rankings only, NULL when the creator made only category rankings that period.';--> statement-breakpoint
+COMMENT ON VIEW "fastmoss"."v_creator_history" IS 'One row per creator, region, period type and period the creator was ranked in. Ranks: best_rank over every ranking of the period (any category filter or sort order); gmv_rank and units_rank in the overall (all-categories) rankings. Sales figures and followers come from the overall (all-categories) ranking by GMV, or by units when the creator is only in that one (see figures_from); NULL when the creator made only category rankings that period.';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."creator_uid" IS 'TikTok creator id (exact 19-digit number). BI tools may round it: use creator_uid_text there.';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."creator_uid_text" IS 'TikTok creator id as text, exact in every BI tool; use it to join and filter in Power BI, Tableau, Excel.';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."creator_unique_id" IS 'The creator''s TikTok handle (the @name), latest seen.';--> statement-breakpoint
@@ -191,9 +202,10 @@ COMMENT ON COLUMN "fastmoss"."v_creator_history"."best_rank" IS 'Best (lowest) r
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."gmv_rank" IS 'Rank in the overall ranking by GMV (all categories); NULL if not in its top 500 or not loaded.';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."units_rank" IS 'Rank in the overall ranking by units sold (all categories); NULL if not in its top 500 or not loaded.';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."rankings_count" IS 'How many loaded rankings of the period list the creator (categories and sort orders counted apart).';--> statement-breakpoint
-COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_units_sold" IS 'Units sold in the creator''s lives in the period, from the overall rankings.';--> statement-breakpoint
-COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_gmv" IS 'Revenue (GMV) of the creator''s lives in the period, local currency, from the overall rankings.';--> statement-breakpoint
-COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_usd_gmv" IS 'Revenue (GMV) of the creator''s lives in the period, in US dollars, from the overall rankings.';--> statement-breakpoint
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."figures_from" IS 'Which overall ranking the sales figures and followers come from: gmv (preferred) or units_sold; NULL when the creator is in neither.';--> statement-breakpoint
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_units_sold" IS 'Units sold in the creator''s lives in the period (overall ranking, see figures_from).';--> statement-breakpoint
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_gmv" IS 'Revenue (GMV) of the creator''s lives in the period, local currency (overall ranking, see figures_from).';--> statement-breakpoint
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_usd_gmv" IS 'Revenue (GMV) of the creator''s lives in the period, in US dollars (overall ranking, see figures_from).';--> statement-breakpoint
 COMMENT ON COLUMN "fastmoss"."v_creator_history"."currency" IS 'Currency of live_gmv, e.g. USD.';--> statement-breakpoint
-COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_count" IS 'Lives the creator hosted in the period, from the overall rankings.';--> statement-breakpoint
-COMMENT ON COLUMN "fastmoss"."v_creator_history"."follower_count" IS 'Followers as of the period''s overall rankings.';
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."live_count" IS 'Lives the creator hosted in the period (overall ranking, see figures_from).';--> statement-breakpoint
+COMMENT ON COLUMN "fastmoss"."v_creator_history"."follower_count" IS 'Followers as of the period''s overall ranking (see figures_from).';
