@@ -1,2 +1,93 @@
-console.error('fastmoss-etl: not implemented yet');
-process.exit(2);
+import { Command, CommanderError, Option } from 'commander';
+import { backfill } from './commands/backfill.ts';
+import { EXIT, type ExitCode } from './commands/exit-codes.ts';
+import { migrate } from './commands/migrate.ts';
+import { runNow } from './commands/run-now.ts';
+import { schedule } from './commands/schedule.ts';
+import { status } from './commands/status.ts';
+import { loadConfig } from './config.ts';
+import { ConfigError, EtlError } from './domain/errors.ts';
+
+/** Commands -> calls, errors -> exit codes. Nothing else lives here. */
+
+let exitCode: ExitCode = EXIT.ok;
+
+/** Runs a command; a ConfigError exits 2 with its one-line reason, anything else exits 1. */
+function action<A extends unknown[]>(command: (...args: A) => Promise<ExitCode>) {
+  return async (...args: A) => {
+    exitCode = await command(...args);
+  };
+}
+
+const program = new Command('fastmoss-etl')
+  .description('Load FastMoss TikTok Shop live-creator rankings into Postgres')
+  .exitOverride()
+  .showHelpAfterError(false)
+  .allowExcessArguments(false);
+
+program
+  .command('migrate')
+  .description('apply pending migrations (safe to run any number of times)')
+  .action(action(() => migrate(loadConfig())));
+
+program
+  .command('backfill')
+  .description('load every ranking whose period overlaps [from, to] and has ended')
+  .option('--from <date>', 'first day of the range, YYYY-MM-DD')
+  .option('--to <date>', 'last day of the range, YYYY-MM-DD (default: today)')
+  .option('--periods <list>', 'day,week,month (default: PERIODS)')
+  .option('--regions <list>', 'US,GB or all (default: REGIONS)')
+  .option('--product-categories <list>', 'all,14 (default: PRODUCT_CATEGORY_IDS)')
+  .option('--creator-categories <list>', 'all,4 (default: CREATOR_CATEGORY_IDS)')
+  .option('--orderby <list>', 'units_sold,gmv (default: ORDER_FIELDS)')
+  .option('--force', 'refetch rankings that are already loaded')
+  .option('--dry-run', 'print the cost and exit: no API call, nothing written')
+  .option('--json', 'print one JSON object instead of text')
+  .action(action((flags) => backfill(flags, loadConfig(), new Date())));
+
+program
+  .command('run')
+  .description('one scheduled cycle, now: what the schedule would load today')
+  .option('--json', 'print the summary as JSON')
+  .action(
+    action((flags: { json?: boolean }) =>
+      runNow(loadConfig(), new Date(), { json: flags.json === true }),
+    ),
+  );
+
+program
+  .command('schedule')
+  .description('the long-running scheduler (node-cron)')
+  .action(action(() => schedule(loadConfig())));
+
+program
+  .command('status')
+  .description('what is loaded, missing and failed, and the last runs')
+  .option('--json', 'print one JSON object')
+  .addOption(new Option('--runs <n>', 'how many recent runs to list').default('10'))
+  .action(action((flags: { json?: boolean; runs: string }) => status(loadConfig(), flags)));
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its one-line message already; help and version are not errors.
+      exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (error instanceof ConfigError) {
+      process.stderr.write(`fastmoss-etl: ${error.message}\n`);
+      exitCode = EXIT.usage;
+    } else if (error instanceof EtlError) {
+      process.stderr.write(`fastmoss-etl: ${error.code}: ${error.message}\n`);
+      exitCode = EXIT.failed;
+    } else {
+      process.stderr.write(
+        `fastmoss-etl: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      exitCode = EXIT.failed;
+    }
+  }
+  process.exitCode = exitCode;
+}
+
+await main();

@@ -42,9 +42,12 @@ export interface Config {
   lookbackDays: number;
   crons: { daily: string; weekly: string; monthly: string };
   metricsPort: number | undefined;
-  logLevel: string;
+  logLevel: LogLevel;
   selection: Selection;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_BASE_URL = 'https://openapi.fastmoss.com';
 
@@ -193,7 +196,13 @@ export function loadConfig(env: Env = process.env): Config {
       env.METRICS_PORT === undefined || env.METRICS_PORT.trim() === ''
         ? undefined
         : integerIn('METRICS_PORT', env.METRICS_PORT, 0, 0, 65_535),
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel:
+      parseEnumList(
+        env.LOG_LEVEL?.trim() || 'info',
+        'LOG_LEVEL',
+        LOG_LEVELS,
+        z.enum(LOG_LEVELS),
+      )[0] ?? 'info',
     selection: {
       regions: parseRegions(env.REGIONS ?? 'all', 'REGIONS'),
       productCategoryIds: parseCategoryIds(

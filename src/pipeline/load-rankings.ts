@@ -46,8 +46,8 @@ export interface LoadRankingsRequest
   pool: Pool;
   databaseUrl: string;
   trigger: RunTrigger;
-  planned: PlannedRanking[];
-  force: boolean;
+  /** What to load; a group with `force` reloads rankings that are already loaded. */
+  plans: { planned: PlannedRanking[]; force: boolean }[];
   priority: number;
   leaseSeconds: number;
   rankingsInFlight: number;
@@ -67,16 +67,19 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     host: hostname(),
     pid: process.pid,
   });
-  const plan = await planJobs(pool, request.planned, {
-    force: request.force,
-    priority: request.priority,
-    runId,
-  });
-  request.onPlanned?.({
-    selected: request.planned.length,
-    skipped: plan.skipped,
-    toLoad: plan.jobIds.length,
-  });
+  const plan = { jobIds: [] as string[], skipped: 0 };
+  let selected = 0;
+  for (const group of request.plans) {
+    const planned = await planJobs(pool, group.planned, {
+      force: group.force,
+      priority: request.priority,
+      runId,
+    });
+    plan.jobIds.push(...planned.jobIds);
+    plan.skipped += planned.skipped;
+    selected += group.planned.length;
+  }
+  request.onPlanned?.({ selected, skipped: plan.skipped, toLoad: plan.jobIds.length });
 
   const session = await openWorkerSession(request.databaseUrl, {
     leaseSeconds: request.leaseSeconds,
@@ -139,7 +142,7 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     runId,
     trigger: request.trigger,
     status,
-    selected: request.planned.length,
+    selected,
     skipped: plan.skipped,
     succeeded,
     failed,

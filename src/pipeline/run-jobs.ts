@@ -21,7 +21,7 @@ export type FetchRanking = (key: RankingKey) => Promise<FetchedRanking>;
  */
 export type LoadRanking = (
   ranking: FetchedRanking,
-  withinTransaction: (tx: ClientBase) => Promise<void>,
+  context: { runId: string; withinTransaction: (tx: ClientBase) => Promise<void> },
 ) => Promise<{ rowsLoaded: number }>;
 
 export interface RankingOutcome {
@@ -109,15 +109,18 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       const ranking = await options.fetchRanking(job.key);
       apiCalls = ranking.apiCalls;
       if (released.has(job.id) || result.fatal) throw new ReleasedError();
-      const { rowsLoaded } = await options.loadRanking(ranking, async (tx) => {
-        const updated = await markSucceeded(tx, job.id, {
-          workerId,
-          apiCalls,
-          rowsLoaded: ranking.entries.length,
-          durationMs: elapsed(),
-        });
-        // The lease was lost (released on shutdown, or taken over): roll the load back.
-        if (!updated) throw new ReleasedError();
+      const { rowsLoaded } = await options.loadRanking(ranking, {
+        runId,
+        withinTransaction: async (tx) => {
+          const updated = await markSucceeded(tx, job.id, {
+            workerId,
+            apiCalls,
+            rowsLoaded: ranking.entries.length,
+            durationMs: elapsed(),
+          });
+          // The lease was lost (released on shutdown, or taken over): roll the load back.
+          if (!updated) throw new ReleasedError();
+        },
       });
       finish({
         jobId: job.id,

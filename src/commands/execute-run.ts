@@ -1,0 +1,45 @@
+import { createProgressReporter, type ProgressReporter } from '../observe/progress.ts';
+import type { RunSummary } from '../pipeline/load-rankings.ts';
+import { type RunPlansRequest, type Runtime, runPlans } from './runtime.ts';
+import { installShutdown } from './shutdown.ts';
+
+/** How long rankings in flight may finish after SIGINT / SIGTERM before they are given back. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/** A foreground run: progress on stderr, clean shutdown on a signal, the summary returned. */
+export async function executeRun(
+  runtime: Runtime,
+  request: Omit<RunPlansRequest, 'stopSignal' | 'abortSignal' | 'onPlanned' | 'onOutcome'>,
+  options: { progress: boolean },
+): Promise<RunSummary> {
+  const shutdown = installShutdown({
+    graceMs: SHUTDOWN_GRACE_MS,
+    onSignal: (signal) =>
+      runtime.logger.warn(
+        { signal },
+        'stopping: no new rankings are claimed; rankings in flight finish (signal again to stop now)',
+      ),
+  });
+  let progress: ProgressReporter | undefined;
+  try {
+    return await runPlans(runtime, {
+      ...request,
+      stopSignal: shutdown.stopSignal,
+      abortSignal: shutdown.abortSignal,
+      onPlanned: ({ selected, skipped, toLoad }) => {
+        runtime.logger.info(
+          { selected, skipped, toLoad },
+          `loading ${toLoad} rankings (${skipped} already loaded)`,
+        );
+        if (options.progress && toLoad > 0) progress = createProgressReporter({ total: toLoad });
+      },
+      onOutcome: (outcome) => {
+        if (outcome.status === 'succeeded') progress?.rankingFinished('loaded');
+        else if (outcome.status === 'failed') progress?.rankingFinished('failed');
+      },
+    });
+  } finally {
+    progress?.finish();
+    shutdown.dispose();
+  }
+}

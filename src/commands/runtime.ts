@@ -1,0 +1,158 @@
+import type { Config } from '../config.ts';
+import { requireToken } from '../config.ts';
+import type { RunTrigger } from '../db/ledger.ts';
+import { loadRanking } from '../db/load.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { type OpenDatabase, openDatabase } from '../db/open-database.ts';
+import {
+  createFastmossClient,
+  type FastmossClient,
+  type FastmossEvent,
+} from '../fastmoss/client.ts';
+import { FastmossError, isFatalToRun } from '../fastmoss/errors.ts';
+import { fetchRanking } from '../fastmoss/ranking.ts';
+import { createLogger, type Logger } from '../observe/logger.ts';
+import { createMetrics, type Metrics } from '../observe/metrics.ts';
+import { loadRankings, type RunSummary } from '../pipeline/load-rankings.ts';
+import type { RankingOutcome } from '../pipeline/run-jobs.ts';
+import type { PlannedRanking } from '../plan/plan.ts';
+
+/** What a command works with: config, logs, metrics, the database and, when needed, the API. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: OpenDatabase;
+  client: FastmossClient | undefined;
+  close(): Promise<void>;
+}
+
+export function createCommandLogger(config: Config): Logger {
+  return createLogger({
+    level: config.logLevel,
+    secrets: config.token ? [config.token] : [],
+  });
+}
+
+function recordClientEvent(event: FastmossEvent, metrics: Metrics, logger: Logger): void {
+  switch (event.type) {
+    case 'request-finished':
+      metrics.requestFinished(event.outcome, event.durationMs / 1000);
+      logger.debug({ ...event }, 'request finished');
+      break;
+    case 'retry-scheduled':
+      metrics.retryScheduled(event.reason);
+      logger.info(
+        {
+          ranking: event.label,
+          page: event.page,
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          reason: event.reason,
+        },
+        `retrying: ${event.message}`,
+      );
+      break;
+    case 'limiter-wait':
+      metrics.limiterWaited(event.waitedMs / 1000);
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Opens what a command needs. With `api`, a token must be configured (ConfigError otherwise,
+ * before anything is opened). With `migrate`, pending migrations are applied first.
+ */
+export async function openRuntime(
+  config: Config,
+  options: { api: boolean; migrate: boolean; logger?: Logger; metrics?: Metrics },
+): Promise<Runtime> {
+  const token = options.api ? requireToken(config) : undefined;
+  const logger = options.logger ?? createCommandLogger(config);
+  const metrics = options.metrics ?? createMetrics();
+  const client =
+    token === undefined
+      ? undefined
+      : createFastmossClient({
+          baseUrl: config.baseUrl,
+          token,
+          concurrency: config.concurrency,
+          rps: config.rps,
+          maxAttempts: config.maxAttempts,
+          timeoutMs: config.requestTimeoutMs,
+          onEvent: (event) => recordClientEvent(event, metrics, logger),
+        });
+  const db = await openDatabase(config.databaseUrl, {
+    announce: (message) => logger.info(message),
+    poolMax: config.concurrency * 2 + 2,
+  });
+  try {
+    if (options.migrate) await migrateDatabase(db.pool);
+  } catch (error) {
+    await db.close();
+    await client?.close();
+    throw error;
+  }
+  return {
+    config,
+    logger,
+    metrics,
+    db,
+    client,
+    async close() {
+      await client?.close();
+      await db.close();
+    },
+  };
+}
+
+export interface RunPlansRequest {
+  trigger: RunTrigger;
+  plans: { planned: PlannedRanking[]; force: boolean }[];
+  priority: number;
+  runOptions: unknown;
+  stopSignal?: AbortSignal;
+  abortSignal?: AbortSignal;
+  onPlanned?: (plan: { selected: number; skipped: number; toLoad: number }) => void;
+  onOutcome?: (outcome: RankingOutcome) => void;
+}
+
+/** One run through the ledger with this runtime's client and database. */
+export async function runPlans(runtime: Runtime, request: RunPlansRequest): Promise<RunSummary> {
+  const { client, db, config, metrics, logger } = runtime;
+  if (client === undefined) throw new Error('runPlans needs a runtime opened with api: true');
+  return loadRankings({
+    ...request,
+    pool: db.pool,
+    databaseUrl: db.url,
+    leaseSeconds: config.leaseSeconds,
+    // A ranking waits on its first page before it can ask for the rest, and on the database
+    // after: a few more rankings than request slots keep every slot busy.
+    rankingsInFlight: config.concurrency * 2,
+    fetchRanking: (key) => fetchRanking(client, key),
+    loadRanking: async (ranking, context) => {
+      const loaded = await loadRanking(db.pool, ranking, context);
+      metrics.rowsWritten('ranking_entries', loaded.entries);
+      metrics.rowsWritten('ranking_top_lives', loaded.topLives);
+      return { rowsLoaded: loaded.entries + loaded.topLives };
+    },
+    isRunFatal: isFatalToRun,
+    apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
+    onOutcome: (outcome) => {
+      metrics.rankingFinished(
+        outcome.status === 'succeeded'
+          ? 'loaded'
+          : outcome.status === 'failed'
+            ? 'failed'
+            : 'skipped',
+        outcome.durationMs / 1000,
+      );
+      if (outcome.status === 'failed') {
+        logger.warn({ ranking: outcome.key, reason: outcome.error?.message }, 'ranking failed');
+      }
+      request.onOutcome?.(outcome);
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import type { RunSummary } from '../pipeline/load-rankings.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+
+/** Exit 0 only when every selected ranking is loaded. */
+export function exitCodeOf(summary: RunSummary): ExitCode {
+  return summary.status === 'succeeded' ? EXIT.ok : EXIT.failed;
+}
+
+const MAX_FAILURES_LISTED = 50;
+
+/** The human summary printed at the end of a run. */
+export function formatSummary(summary: RunSummary): string {
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  const lines = [
+    `run ${summary.runId} (${summary.trigger}) ${summary.status} in ${seconds}s`,
+    `  rankings: ${summary.selected} selected, ${summary.skipped} already loaded, ` +
+      `${summary.succeeded} loaded, ${summary.failed} failed, ${summary.unfinished} unfinished`,
+    `  api calls: ${summary.apiCalls}; rows written: ${summary.rowsLoaded}`,
+  ];
+  if (summary.fatal) lines.push(`  stopped: ${summary.fatal}`);
+  for (const failure of summary.failures.slice(0, MAX_FAILURES_LISTED)) {
+    lines.push(`  failed ${failure.ranking}: ${failure.reason}`);
+  }
+  if (summary.failures.length > MAX_FAILURES_LISTED) {
+    lines.push(
+      `  ... and ${summary.failures.length - MAX_FAILURES_LISTED} more (fastmoss-etl status)`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,149 @@
+import type pg from 'pg';
+import {
+  type OrderField,
+  type PeriodType,
+  type Region,
+  rankingKeyLabel,
+} from '../domain/ranking.ts';
+
+/** What `status` reports: coverage, recent runs and failures, all read from the warehouse. */
+export interface StatusReport {
+  coverage: {
+    periodType: string;
+    region: string;
+    /** Rankings with a snapshot. */
+    loaded: number;
+    /** Planned rankings whose last attempt failed. */
+    failed: number;
+    /** Planned rankings not loaded yet (pending, or running now). */
+    missing: number;
+    firstPeriod: string | null;
+    lastPeriod: string | null;
+  }[];
+  runs: {
+    id: string;
+    trigger: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    planned: number | null;
+    skipped: number | null;
+    succeeded: number | null;
+    failed: number | null;
+    apiCalls: number | null;
+  }[];
+  failures: { ranking: string; attempts: number; reason: string | null; at: string | null }[];
+  failuresTotal: number;
+}
+
+const MAX_FAILURES = 100;
+
+export async function readStatusReport(
+  pool: pg.Pool,
+  options: { runs?: number } = {},
+): Promise<StatusReport> {
+  const coverage = await pool.query<{
+    period_type: string;
+    region: string;
+    loaded: string;
+    failed: string;
+    missing: string;
+    first_period: string | null;
+    last_period: string | null;
+  }>(
+    `WITH loaded AS (
+       SELECT period_type, region, count(*) AS loaded,
+              min(period_value) AS first_period, max(period_value) AS last_period
+       FROM fastmoss.ranking_snapshots GROUP BY period_type, region),
+     jobs AS (
+       SELECT j.period_type, j.region,
+              count(*) FILTER (WHERE j.status = 'failed' AND s.id IS NULL) AS failed,
+              count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing
+       FROM fastmoss.etl_jobs j
+       LEFT JOIN fastmoss.ranking_snapshots s
+         ON s.region = j.region
+        AND s.product_category_id IS NOT DISTINCT FROM j.product_category_id
+        AND s.creator_category_id IS NOT DISTINCT FROM j.creator_category_id
+        AND s.period_type = j.period_type AND s.period_value = j.period_value
+        AND s.order_field = j.order_field
+       GROUP BY j.period_type, j.region)
+     SELECT coalesce(l.period_type, j.period_type) AS period_type,
+            coalesce(l.region, j.region) AS region,
+            coalesce(l.loaded, 0) AS loaded, coalesce(j.failed, 0) AS failed,
+            coalesce(j.missing, 0) AS missing, l.first_period, l.last_period
+     FROM loaded l FULL JOIN jobs j ON j.period_type = l.period_type AND j.region = l.region
+     ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, j.period_type)),
+              coalesce(l.region, j.region)`,
+  );
+  const runs = await pool.query<{
+    id: string;
+    trigger: string;
+    status: string;
+    started_at: Date;
+    finished_at: Date | null;
+    planned: number | null;
+    skipped: number | null;
+    succeeded: number | null;
+    failed: number | null;
+    api_calls: number | null;
+  }>(
+    `SELECT id, trigger, status, started_at, finished_at, planned, skipped, succeeded, failed, api_calls
+     FROM fastmoss.etl_runs ORDER BY id DESC LIMIT $1`,
+    [options.runs ?? 10],
+  );
+  const failures = await pool.query<{
+    region: Region;
+    product_category_id: number | null;
+    creator_category_id: number | null;
+    period_type: PeriodType;
+    period_value: string;
+    order_field: OrderField;
+    attempts: number;
+    last_error: string | null;
+    finished_at: Date | null;
+    total: string;
+  }>(
+    `SELECT region, product_category_id, creator_category_id, period_type, period_value,
+            order_field, attempts, last_error, finished_at, count(*) OVER () AS total
+     FROM fastmoss.etl_jobs WHERE status = 'failed'
+     ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT $1`,
+    [MAX_FAILURES],
+  );
+  return {
+    coverage: coverage.rows.map((row) => ({
+      periodType: row.period_type,
+      region: row.region,
+      loaded: Number(row.loaded),
+      failed: Number(row.failed),
+      missing: Number(row.missing),
+      firstPeriod: row.first_period,
+      lastPeriod: row.last_period,
+    })),
+    runs: runs.rows.map((row) => ({
+      id: row.id,
+      trigger: row.trigger,
+      status: row.status,
+      startedAt: row.started_at.toISOString(),
+      finishedAt: row.finished_at?.toISOString() ?? null,
+      planned: row.planned,
+      skipped: row.skipped,
+      succeeded: row.succeeded,
+      failed: row.failed,
+      apiCalls: row.api_calls,
+    })),
+    failures: failures.rows.map((row) => ({
+      ranking: rankingKeyLabel({
+        region: row.region,
+        productCategoryId: row.product_category_id,
+        creatorCategoryId: row.creator_category_id,
+        periodType: row.period_type,
+        periodValue: row.period_value,
+        orderField: row.order_field,
+      }),
+      attempts: row.attempts,
+      reason: row.last_error,
+      at: row.finished_at?.toISOString() ?? null,
+    })),
+    failuresTotal: Number(failures.rows[0]?.total ?? 0),
+  };
+}
