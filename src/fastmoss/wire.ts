@@ -18,46 +18,58 @@ function numberText(value: unknown): string | undefined {
 const ID_DIGITS = /^\d{1,20}$/;
 
 /** An exact id as digits. A float-looking id (`7.29e18`) was rounded somewhere: refuse it. */
-const idField = z.unknown().transform((value, ctx): IdString => {
-  const text = numberText(value);
-  if (text === undefined || !ID_DIGITS.test(text)) {
-    ctx.addIssue({ code: 'custom', message: 'expected an integer id' });
-    return z.NEVER;
-  }
-  return text.replace(/^0+(?=\d)/, '');
-});
+const idField = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): IdString => {
+    const text = numberText(value);
+    if (text === undefined || !ID_DIGITS.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an integer id' });
+      return z.NEVER;
+    }
+    return text.replace(/^0+(?=\d)/, '');
+  });
 
-const countField = z.unknown().transform((value, ctx): number | null => {
-  if (value === null || value === undefined || value === '') return null;
-  const text = numberText(value);
-  const integer = text === undefined ? undefined : toIntegerText(text);
-  const count = integer === undefined ? Number.NaN : Number(integer);
-  if (!Number.isSafeInteger(count) || count < 0) {
-    ctx.addIssue({ code: 'custom', message: 'expected a non-negative integer' });
-    return z.NEVER;
-  }
-  return count;
-});
+const countField = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): number | null => {
+    if (value === null || value === undefined || value === '') return null;
+    const text = numberText(value);
+    const integer = text === undefined ? undefined : toIntegerText(text);
+    const count = integer === undefined ? Number.NaN : Number(integer);
+    if (!Number.isSafeInteger(count) || count < 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected a non-negative integer' });
+      return z.NEVER;
+    }
+    return count;
+  });
 
 /** Money as exact decimal text: the digits as sent, never via a double. */
-const moneyField = z.unknown().transform((value, ctx): string | null => {
-  if (value === null || value === undefined || value === '') return null;
-  const text = numberText(value);
-  const decimal = text === undefined ? undefined : toDecimalText(text);
-  if (decimal === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount' });
-    return z.NEVER;
-  }
-  return decimal;
-});
+const moneyField = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): string | null => {
+    if (value === null || value === undefined || value === '') return null;
+    const text = numberText(value);
+    const decimal = text === undefined ? undefined : toDecimalText(text);
+    if (decimal === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a decimal amount' });
+      return z.NEVER;
+    }
+    return decimal;
+  });
 
-const optionalText = z.unknown().transform((value, ctx): string | null => {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (value instanceof JsonNumber) return value.text;
-  ctx.addIssue({ code: 'custom', message: 'expected a string' });
-  return z.NEVER;
-});
+const optionalText = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): string | null => {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string') return value;
+    if (value instanceof JsonNumber) return value.text;
+    ctx.addIssue({ code: 'custom', message: 'expected a string' });
+    return z.NEVER;
+  });
 
 const requiredText = z.string({ error: 'expected a string' });
 
@@ -170,15 +182,18 @@ export const rankingPageSchema = z
 
 export type RankingPageData = z.output<typeof rankingPageSchema>;
 
-const apiCodeField = z.unknown().transform((value, ctx): number => {
-  const text = numberText(value);
-  const code = text === undefined ? Number.NaN : Number(text);
-  if (!Number.isSafeInteger(code)) {
-    ctx.addIssue({ code: 'custom', message: 'expected an integer code' });
-    return z.NEVER;
-  }
-  return code;
-});
+const apiCodeField = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): number => {
+    const text = numberText(value);
+    const code = text === undefined ? Number.NaN : Number(text);
+    if (!Number.isSafeInteger(code)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an integer code' });
+      return z.NEVER;
+    }
+    return code;
+  });
 
 /** The envelope every response shares: `{code, data, message, timestamp, request_id}`. */
 export const envelopeSchema = z.object(

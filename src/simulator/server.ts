@@ -1,0 +1,345 @@
+/**
+ * A FastMoss-compatible `POST /live/v1/rank/topCreator`, for tests, benchmarks and the demo.
+ * node:http only; deterministic data; faults on demand.
+ *
+ * Options of `startSimulator`:
+ * - `port` (default 0: a free port), `host` (default 127.0.0.1).
+ * - `token`: the one accepted Bearer token (default `sim-token`).
+ * - `rps`: most requests accepted in any sliding second; beyond it HTTP 429 with `Retry-After`.
+ * - `latencyMs: [min, max]`: a seeded delay before every answer (default none).
+ * - `seed`: seeds faults, latency and request ids (data depends only on the request).
+ * - `faults`: see FaultOptions; all off by default; `setFaults` replaces them at run time.
+ *
+ * Order of checks per request: unknown path or method (404) -> `rps` limit (429, outcome
+ * `rateLimited`) -> scripted or random fault -> Bearer token (HTTP 401) -> the document's request
+ * rules (HTTP 200, code 40001, `Invalid parameter: ...`) -> the page.
+ *
+ * Fault kinds (`faults.script` steps, or drawn per request from the `rate*` options):
+ * - `429`: HTTP 429, `Retry-After: retryAfterSeconds` (default 1), code 42901.
+ * - `5xx`: HTTP 500/502/503/504, code 50001 envelope.
+ * - `html` / `html200`: an nginx-style HTML error page, `text/html`, HTTP 502 / 200.
+ * - `stall`: nothing for `stallMs` (default 60 s), then served if `stallThenAnswer`, else never.
+ * - `truncated`: HTTP 200, the first half of the JSON body, then a clean end (chunked).
+ * - `reset`: the socket destroyed before any answer.
+ * - `envelope`: HTTP 200, code 50301 "System busy, please try again later", data null.
+ * - `quota`: HTTP 200, code 40302 "Insufficient balance: your API quota is exhausted".
+ * - `unauthorized`: HTTP 401 as for a wrong token.
+ * - `ok` (script only): no fault for this request.
+ *
+ * Quirks served on purpose, as the document's example shows the real API: the creator `uid` is
+ * a bare 19-digit JSON number, top-live ids are strings, top lives say `uints_sold`, money is
+ * decimal, `date_type` / `date_value` are echoed. A 401 message echoes the presented token, so
+ * a client that logs server messages verbatim leaks it (ours redacts it).
+ *
+ * Counters (`counters`, reset by `reset()`): total, per outcome, per ranking key and page
+ * (`callsFor(key, page?)`), arrival times (`starts`, `maxStartsInWindow(ms)`).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { TOP_CREATOR_PATH } from '../fastmoss/request-body.ts';
+import { SIM_CODES, SIM_MESSAGES, unauthorizedMessage } from './codes.ts';
+import { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
+import { rankingRows, rankingTotal } from './data.ts';
+import { type FaultOptions, FaultPlan, type ScriptStep } from './faults.ts';
+import { seededRandom } from './random.ts';
+import { envelopeText, rankingPageText, requestIdFor } from './render.ts';
+import { checkTopCreatorRequest, type RequestCheck } from './request.ts';
+
+export { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
+export type { FaultKind, FaultOptions, ScriptStep } from './faults.ts';
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  token?: string;
+  faults?: FaultOptions;
+  rps?: number;
+  latencyMs?: [number, number];
+  seed?: number;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`, the client's base URL. */
+  url: string;
+  port: number;
+  counters: SimulatorCounters;
+  setFaults(faults: FaultOptions): void;
+  /** Clears counters and the rate window; restarts the fault script and random sequences. */
+  reset(): void;
+  /** Stops listening and drops every connection, stalled ones included. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+const HTML_PAGE = (status: number) =>
+  `<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new RangeError('request body too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1];
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  const acceptedToken = options.token ?? 'sim-token';
+  const seed = options.seed ?? 1;
+  const counters = new SimulatorCounters();
+  const faults = new FaultPlan(options.faults ?? {}, seed);
+  let latencyRandom = seededRandom(seed ^ 0x5eed);
+  let sequence = 0;
+  /** Arrival times of requests let through the `rps` limit within the last second. */
+  let acceptedStarts: number[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  const stamp = () => {
+    sequence += 1;
+    return { timestamp: Math.floor(Date.now() / 1000), requestId: requestIdFor(sequence, seed) };
+  };
+
+  const later = (ms: number, action: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      action();
+    }, ms);
+    timers.add(timer);
+  };
+
+  function latency(): number {
+    if (!options.latencyMs) return 0;
+    const [min, max] = options.latencyMs;
+    return min + latencyRandom() * (max - min);
+  }
+
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {},
+  ): void {
+    const delay = latency();
+    const write = () => {
+      if (response.destroyed) return;
+      response.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        ...headers,
+      });
+      response.end(body);
+    };
+    if (delay > 0) later(delay, write);
+    else write();
+  }
+
+  function sendEnvelope(
+    response: ServerResponse,
+    status: number,
+    code: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    send(response, status, envelopeText(code, null, message, stamp()), headers);
+  }
+
+  function overRateLimit(arrivedAt: number): number | undefined {
+    if (options.rps === undefined) return undefined;
+    acceptedStarts = acceptedStarts.filter((start) => start > arrivedAt - 1000);
+    if (acceptedStarts.length >= options.rps) {
+      const oldest = acceptedStarts[0] ?? arrivedAt;
+      return Math.max(1, Math.ceil((oldest + 1000 - arrivedAt) / 1000));
+    }
+    acceptedStarts.push(arrivedAt);
+    return undefined;
+  }
+
+  /** The answer when no fault applies: auth, then the request rules, then the page. */
+  function serve(request: IncomingMessage, response: ServerResponse, check: RequestCheck): void {
+    const presented = bearerToken(request);
+    if (presented !== acceptedToken) {
+      counters.recordOutcome('unauthorized');
+      const message =
+        presented === undefined ? SIM_MESSAGES.missingToken : unauthorizedMessage(presented);
+      sendEnvelope(response, 401, SIM_CODES.unauthorized, message);
+      return;
+    }
+    if (!check.ok) {
+      counters.recordOutcome('invalid');
+      sendEnvelope(response, 200, SIM_CODES.invalidParameter, check.message);
+      return;
+    }
+    counters.recordOutcome('ok');
+    send(response, 200, pageText(check));
+  }
+
+  function pageText(check: RequestCheck): string {
+    if (!check.ok) return envelopeText(SIM_CODES.invalidParameter, null, check.message, stamp());
+    const { key, page, pagesize } = check.query;
+    const total = rankingTotal(key);
+    const from = (page - 1) * pagesize + 1;
+    const to = Math.min(page * pagesize, total, 500);
+    return rankingPageText(key, total, from <= to ? rankingRows(key, from, to) : [], stamp());
+  }
+
+  function fault(
+    step: Exclude<ScriptStep, 'ok'>,
+    request: IncomingMessage,
+    response: ServerResponse,
+    check: RequestCheck,
+  ): void {
+    const settings = faults.settings;
+    const outcome: SimulatorOutcome = step === 'html200' ? 'html' : step;
+    switch (step) {
+      case '429':
+        counters.recordOutcome(outcome);
+        sendEnvelope(response, 429, SIM_CODES.rateLimited, SIM_MESSAGES.rateLimited, {
+          'retry-after': String(settings.retryAfterSeconds ?? 1),
+        });
+        return;
+      case '5xx': {
+        counters.recordOutcome(outcome);
+        const status = [500, 502, 503, 504][Math.floor(faults.draw() * 4)] ?? 500;
+        sendEnvelope(response, status, SIM_CODES.internalError, SIM_MESSAGES.internalError);
+        return;
+      }
+      case 'html':
+      case 'html200': {
+        counters.recordOutcome(outcome);
+        const body = HTML_PAGE(502);
+        send(response, step === 'html' ? 502 : 200, body, {
+          'content-type': 'text/html; charset=utf-8',
+        });
+        return;
+      }
+      case 'stall':
+        counters.recordOutcome(outcome);
+        later(settings.stallMs ?? 60_000, () => {
+          if (settings.stallThenAnswer && !response.destroyed) serve(request, response, check);
+        });
+        return;
+      case 'truncated': {
+        counters.recordOutcome(outcome);
+        const body = pageText(check);
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(body.slice(0, Math.floor(body.length / 2)));
+        return;
+      }
+      case 'reset':
+        counters.recordOutcome(outcome);
+        request.socket.destroy();
+        return;
+      case 'envelope':
+        counters.recordOutcome(outcome);
+        sendEnvelope(response, 200, SIM_CODES.systemBusy, SIM_MESSAGES.systemBusy);
+        return;
+      case 'quota':
+        counters.recordOutcome(outcome);
+        sendEnvelope(response, 200, SIM_CODES.quotaExhausted, SIM_MESSAGES.quotaExhausted);
+        return;
+      case 'unauthorized':
+        counters.recordOutcome(outcome);
+        sendEnvelope(
+          response,
+          401,
+          SIM_CODES.unauthorized,
+          unauthorizedMessage(bearerToken(request) ?? ''),
+        );
+        return;
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
+    counters.recordStart(arrivedAt);
+    const path = new URL(request.url ?? '/', 'http://simulator').pathname;
+    const bodyText = await readBody(request);
+    if (request.method !== 'POST' || path !== TOP_CREATOR_PATH) {
+      counters.recordOutcome('notFound');
+      sendEnvelope(response, 404, SIM_CODES.notFound, SIM_MESSAGES.notFound);
+      return;
+    }
+    let body: unknown;
+    let check: RequestCheck;
+    try {
+      body = JSON.parse(bodyText);
+      check = checkTopCreatorRequest(body, new Date());
+    } catch {
+      check = { ok: false, message: 'Invalid parameter: the body is not JSON' };
+    }
+    if (check.ok) counters.recordPage(check.query.key, check.query.page);
+
+    const retryAfter = overRateLimit(arrivedAt);
+    if (retryAfter !== undefined) {
+      counters.recordOutcome('rateLimited');
+      sendEnvelope(response, 429, SIM_CODES.rateLimited, SIM_MESSAGES.rateLimited, {
+        'retry-after': String(retryAfter),
+      });
+      return;
+    }
+    const step = faults.next();
+    if (step === 'ok') serve(request, response, check);
+    else fault(step, request, response, check);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent && !response.destroyed) {
+        sendEnvelope(response, 500, SIM_CODES.internalError, SIM_MESSAGES.internalError);
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') {
+    throw new Error('the simulator is not listening on a TCP port');
+  }
+  const { port } = address;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    counters,
+    setFaults: (next) => faults.set(next),
+    reset: () => {
+      counters.reset();
+      faults.reset();
+      latencyRandom = seededRandom(seed ^ 0x5eed);
+      acceptedStarts = [];
+      sequence = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
