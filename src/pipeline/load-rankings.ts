@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { finishRun, planJobs, type RunStatus, type RunTrigger, startRun } from '../db/ledger.ts';
 import { rankingKeyLabel } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
-import { type RankingOutcome, type RunJobsOptions, runJobs } from './run-jobs.ts';
+import { describeError, type RankingOutcome, type RunJobsOptions, runJobs } from './run-jobs.ts';
 import { openWorkerSession } from './worker-session.ts';
 
 export interface RankingFailure {
@@ -151,7 +151,7 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     rowsLoaded: result.rowsLoaded,
     durationMs: Math.round(performance.now() - started),
     failures,
-    fatal: result.fatal ? result.fatal.message : undefined,
+    fatal: result.fatal ? describeError(result.fatal) : undefined,
   };
   await finishRun(pool, runId, status, {
     planned: summary.selected,
