@@ -32,7 +32,6 @@ export async function fetchRanking(
   client: FastmossClient,
   key: RankingKey,
 ): Promise<FetchedRanking> {
-  const label = rankingKeyLabel(key);
   let apiCalls = 0;
   const fail = (error: unknown): never => {
     if (error instanceof FastmossError) error.apiCalls = apiCalls;
@@ -66,7 +65,7 @@ export async function fetchRanking(
   if (firstFailure !== undefined) return fail(firstFailure);
 
   try {
-    const entries = checkPages(key, label, pages);
+    const entries = checkRankingPages(key, pages);
     return { key, total: first.total, entries, apiCalls, fetchedAt: new Date() };
   } catch (error) {
     return fail(error);
@@ -82,7 +81,12 @@ function invalid(label: string, page: number, problem: string): InvalidResponseE
   );
 }
 
-function checkPages(key: RankingKey, label: string, pages: FetchedPage[]): RankingEntry[] {
+/**
+ * The pages of one ranking, page 1 first, as one list of entries with ranks 1..n; throws an
+ * InvalidResponseError at the first disagreement.
+ */
+export function checkRankingPages(key: RankingKey, pages: FetchedPage[]): RankingEntry[] {
+  const label = rankingKeyLabel(key);
   const total = pages[0]?.total ?? 0;
   const entries: RankingEntry[] = [];
   const seenUids = new Map<string, number>();

@@ -26,6 +26,8 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   const text = header.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names its weekday and month; Date.parse would also take "-3" as a year.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
   const dateMs = Date.parse(text);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - nowMs);

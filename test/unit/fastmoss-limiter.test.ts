@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RequestLimiter } from '../../src/fastmoss/limiter.ts';
+
+function maxInWindow(times: number[], windowMs: number): number {
+  let most = 0;
+  for (const start of times) {
+    most = Math.max(most, times.filter((t) => t >= start && t < start + windowMs).length);
+  }
+  return most;
+}
+
+describe('RequestLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts at most rps requests in any one-second window, even right after idling', async () => {
+    const limiter = new RequestLimiter({
+      rps: 5,
+      concurrency: 100,
+      windowMs: 1000,
+      now: () => Date.now(),
+    });
+    const starts: number[] = [];
+    const take = async () => {
+      const release = await limiter.acquire();
+      starts.push(Date.now());
+      release();
+    };
+    const burst = Array.from({ length: 23 }, take);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all(burst);
+    // A refilling bucket would allow 5 at t=0 and 5 more spread within the same second.
+    expect(maxInWindow(starts, 1000)).toBe(5);
+    expect(starts).toHaveLength(23);
+    // ... and it does not wait longer than it must: 23 starts in 4 full windows.
+    expect(Math.max(...starts) - Math.min(...starts)).toBe(4000);
+  });
+
+  it('keeps at most concurrency requests in flight', async () => {
+    const limiter = new RequestLimiter({ rps: 100, concurrency: 2, now: () => Date.now() });
+    const releases: Array<() => void> = [];
+    let granted = 0;
+    for (let i = 0; i < 5; i += 1) {
+      void limiter.acquire().then((release) => {
+        granted += 1;
+        releases.push(release);
+      });
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toBe(2);
+    releases[0]?.();
+    releases[0]?.(); // releasing twice frees one slot only
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toBe(3);
+    expect(limiter.pending).toBe(2);
+  });
+
+  it('spaces starts by 1/rps seconds below one request per second', async () => {
+    const limiter = new RequestLimiter({ rps: 0.5, concurrency: 4, now: () => Date.now() });
+    const starts: number[] = [];
+    const all = Array.from({ length: 3 }, async () => {
+      (await limiter.acquire())();
+      starts.push(Date.now());
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all(all);
+    expect(starts.map((t) => t - (starts[0] ?? 0))).toEqual([0, 2000, 4000]);
+  });
+
+  it('reports how long a start waited', async () => {
+    const waits: number[] = [];
+    const limiter = new RequestLimiter({
+      rps: 1,
+      concurrency: 1,
+      now: () => Date.now(),
+      onWait: (ms) => waits.push(ms),
+    });
+    (await limiter.acquire())();
+    const second = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(1000);
+    (await second)();
+    expect(waits).toEqual([1000]);
+  });
+});

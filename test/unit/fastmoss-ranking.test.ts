@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { FetchedPage } from '../../src/fastmoss/client.ts';
+import { InvalidResponseError } from '../../src/fastmoss/errors.ts';
+import { checkRankingPages, pagesNeeded, rowsExpectedOnPage } from '../../src/fastmoss/ranking.ts';
+import type { WireEntry } from '../../src/fastmoss/wire.ts';
+import { rankingKey } from '../support/simulator.ts';
+
+function entry(uid: number, units: number, gmv: string): WireEntry {
+  return {
+    wireRank: null,
+    creator: {
+      uid: String(7_000_000_000_000_000_000n + BigInt(uid)),
+      uniqueId: `c${uid}`,
+      nickname: `c${uid}`,
+      avatarUrl: null,
+      region: 'US',
+      categoryId: null,
+      categoryName: null,
+      followerCount: null,
+    },
+    saleProductCount: 1,
+    liveUnitsSold: units,
+    liveGmv: gmv,
+    liveUsdGmv: gmv,
+    currency: 'USD',
+    liveCount: 1,
+    topLives: [],
+  };
+}
+
+/** Pages of a consistent ranking of `total` rows, units and gmv both descending. */
+function pages(total: number): FetchedPage[] {
+  const served = Math.min(total, 500);
+  return Array.from({ length: pagesNeeded(total) }, (_, index) => {
+    const page = index + 1;
+    const count = rowsExpectedOnPage(total, page);
+    const entries = Array.from({ length: count }, (_, row) => {
+      const rank = index * 100 + row + 1;
+      return entry(rank, 10_000 - rank, `${(served - rank + 1) * 10}.5`);
+    });
+    return {
+      page,
+      pagesize: 100,
+      attempts: 1,
+      total,
+      entries,
+      dateType: 'day',
+      dateValue: '2026-04-01',
+    };
+  });
+}
+
+function problem(key: ReturnType<typeof rankingKey>, fetched: FetchedPage[]): string {
+  try {
+    checkRankingPages(key, fetched);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    return error instanceof Error ? error.message : String(error);
+  }
+  throw new Error('expected the pages to be refused');
+}
+
+describe('pagesNeeded', () => {
+  it('asks for exactly the pages the total needs, at least one, at most five', () => {
+    expect([0, 1, 99, 100, 101, 250, 500, 501, 1200].map(pagesNeeded)).toEqual([
+      1, 1, 1, 1, 2, 3, 5, 5, 5,
+    ]);
+  });
+});
+
+describe('checkRankingPages', () => {
+  const key = rankingKey();
+
+  it('joins consistent pages into ranks 1..n', () => {
+    const entries = checkRankingPages(key, pages(1200));
+    expect(entries).toHaveLength(500);
+    expect(entries.map((e) => e.rank)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(checkRankingPages(key, pages(0))).toEqual([]);
+    expect(checkRankingPages(rankingKey({ orderField: 'gmv' }), pages(250))).toHaveLength(250);
+  });
+
+  it('refuses a total that changes between pages', () => {
+    const fetched = pages(300);
+    const third = fetched[2];
+    if (third) third.total = 301;
+    expect(problem(key, fetched)).toContain('page 3: data.total is 301 but page 1 said 300');
+  });
+
+  it('refuses a short page and a page longer than the page size', () => {
+    const short = pages(250);
+    short[1]?.entries.pop();
+    expect(problem(key, short)).toContain('page 2: data.list has 99 rows, expected 100');
+    const long = pages(50);
+    long[0]?.entries.push(entry(999, 1, '0.5'));
+    expect(problem(key, long)).toContain('page 1: data.list has 51 rows, expected 50');
+  });
+
+  it('refuses a creator ranked twice', () => {
+    const fetched = pages(200);
+    const [first] = fetched[0]?.entries ?? [];
+    const second = fetched[1];
+    if (first && second) second.entries[5] = { ...entry(1, 1, '0.1'), liveUnitsSold: 0 };
+    expect(problem(key, fetched)).toContain(
+      `data.list[5].creator.uid ${first?.creator.uid} already ranked at 1`,
+    );
+  });
+
+  it('refuses rows out of order for the order field, across page boundaries too', () => {
+    const fetched = pages(200);
+    const boundary = fetched[1]?.entries[0];
+    if (boundary) boundary.liveUnitsSold = 1_000_000;
+    expect(problem(key, fetched)).toContain(
+      'page 2: data.list[0] (rank 101) has a higher units_sold',
+    );
+
+    const byGmv = pages(200);
+    const row = byGmv[0]?.entries[7];
+    if (row) row.liveGmv = '999999999.01';
+    expect(problem(rankingKey({ orderField: 'gmv' }), byGmv)).toContain(
+      '(rank 8) has a higher gmv',
+    );
+  });
+
+  it('refuses a page for another period than asked', () => {
+    const fetched = pages(10);
+    const first = fetched[0];
+    if (first) first.dateValue = '2026-03-31';
+    expect(problem(key, fetched)).toContain('data.date_value is 2026-03-31, asked for 2026-04-01');
+  });
+
+  it('checks a rank field when the API sends one', () => {
+    const fetched = pages(10);
+    const row = fetched[0]?.entries[2];
+    if (row) row.wireRank = 4;
+    expect(problem(key, fetched)).toContain('data.list[2].rank is 4, expected 3');
+  });
+});
