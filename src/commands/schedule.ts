@@ -3,12 +3,13 @@ import type { Config } from '../config.ts';
 import { PRIORITY } from '../db/ledger.ts';
 import { startMetricsServer } from '../observe/http-server.ts';
 import { createPgCycleLock } from '../schedule/cycle-lock.ts';
-import { checkCycleCrons, cyclePeriods } from '../schedule/cycles.ts';
+import { checkCycleCrons, cyclesForRunNow } from '../schedule/cycles.ts';
 import { startScheduler } from '../schedule/scheduler.ts';
 import { plansForCycles } from './cycle-plans.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { readHealth } from './health.ts';
 import { openRuntime, runPlans } from './runtime.ts';
+import { runScheduledCycle } from './scheduled-cycle.ts';
 import { formatSummary } from './summary.ts';
 
 /** `schedule`: the long-running daemon. Stops cleanly on SIGTERM / SIGINT. */
@@ -28,27 +29,37 @@ export async function schedule(config: Config): Promise<ExitCode> {
   if (metricsServer)
     logger.info(`metrics on ${metricsServer.url}/metrics, health on ${metricsServer.url}/healthz`);
 
+  const signalled = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  void signalled.then(() => stop.abort());
+  // Slots missed while no scheduler ran (graphile-worker's catch-up): fill what is missing or
+  // failed in every cycle's window, without forcing, before cron takes over.
+  const catchUp = await runPlans(runtime, {
+    trigger: 'scheduled',
+    plans: plansForCycles(
+      config,
+      cyclesForRunNow(new Date(), config.lookbackDays, config.crons).map((cycle) => ({
+        ...cycle,
+        force: false,
+      })),
+    ),
+    priority: PRIORITY.scheduled,
+    runOptions: { catchUp: true },
+    stopSignal: stop.signal,
+  });
+  logger.info({ summary: catchUp }, `catch-up: ${formatSummary(catchUp)}`);
+
   const scheduler = startScheduler({
     crons: config.crons,
     lock: createPgCycleLock(db.pool),
     logger,
     runCycle: async (kind, firedAt) => {
-      const cycle = cyclePeriods(kind, firedAt, config.lookbackDays);
-      const summary = await runPlans(runtime, {
-        trigger: 'scheduled',
-        plans: plansForCycles(config, [cycle]),
-        priority: PRIORITY.scheduled,
-        runOptions: { cycle },
-        stopSignal: stop.signal,
-      });
-      logger.info({ cycle: kind, summary }, formatSummary(summary));
-      if (summary.status === 'succeeded') metrics.cycleSucceeded(new Date());
+      const summary = await runScheduledCycle(runtime, kind, firedAt, { stopSignal: stop.signal });
+      if (summary) logger.info({ cycle: kind, summary }, formatSummary(summary));
     },
   });
 
-  const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
+  const signal = await signalled;
   logger.info({ signal }, 'scheduler stopping: the running cycle finishes its rankings in flight');
-  stop.abort();
   await scheduler.stop();
   await metricsServer?.close();
   await runtime.close();
