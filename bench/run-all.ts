@@ -1,0 +1,49 @@
+/**
+ * `npm run bench [-- name ...]`: every benchmark (or those named) against the simulator and a
+ * real Postgres; each writes bench/results/<name>.json, then BENCHMARKS.md's table is rewritten
+ * from every result on disk. Benchmarks measure and report; a missed target does not fail this.
+ */
+import { loadSpeed } from './load-speed.ts';
+import { updateBenchmarksMd } from './support/benchmarks-md.ts';
+import { startBenchPostgres } from './support/postgres.ts';
+import { type BenchOutcome, readResults, writeResult } from './support/results.ts';
+
+type Benchmark = (serverUrl: string) => Promise<BenchOutcome>;
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  'load-speed': loadSpeed,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const postgres = await startBenchPostgres();
+console.log(`benchmarks on ${postgres.source}`);
+let failed = false;
+try {
+  for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    console.log(`${name}: running`);
+    const started = performance.now();
+    try {
+      const result = await writeResult(await benchmark(postgres.serverUrl));
+      const took = ((performance.now() - started) / 1000).toFixed(0);
+      console.log(
+        `${name}: ${result.figure} against ${result.against}; ratio ${result.ratio ?? '-'}; target ${result.target}: ${result.met ? 'met' : 'MISSED'} (${took} s)`,
+      );
+    } catch (error) {
+      failed = true;
+      console.error(`${name}: could not be measured:`, error);
+    }
+  }
+  await updateBenchmarksMd(await readResults());
+} finally {
+  await postgres.stop();
+}
+process.exitCode = failed ? 1 : 0;
