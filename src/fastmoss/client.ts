@@ -46,6 +46,8 @@ export interface FastmossClientOptions {
    * server see more than `rps` arrivals in its one-second window.
    */
   rateWindowMs?: number;
+  /** Starts allowed back to back; default 1 paces starts evenly (see RequestLimiter). */
+  rateBurst?: number;
   /** Source of backoff jitter, in [0, 1). */
   random?: () => number;
 }
@@ -159,6 +161,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     rps: options.rps,
     concurrency: options.concurrency,
     windowMs: options.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS,
+    burst: options.rateBurst,
     onWait: (waitedMs) => emit({ type: 'limiter-wait', waitedMs }),
   });
   /** Once the token or quota is refused, every later request fails at once without a call. */

@@ -8,6 +8,11 @@ export interface RequestLimiterOptions {
   concurrency: number;
   /** Length of the rate window; a little over a second absorbs arrival jitter at the server. */
   windowMs?: number;
+  /**
+   * Starts allowed back to back. Default 1: starts are paced evenly, one per windowMs/rps, which
+   * keeps upstream load smooth and leaves slack for jitter; n allows n per windowMs*n/rps.
+   */
+  burst?: number;
   now?: () => number;
   /** Called when a start had to wait for a slot or for the window; `waitedMs` > 0. */
   onWait?: (waitedMs: number) => void;
@@ -20,12 +25,12 @@ interface Waiter {
 
 /**
  * Admits request starts, first come first served: never more than `rps` in ANY window of
- * `windowMs` (a sliding log of the last `rps` start times, not a refilling bucket, which would
+ * `windowMs` (a sliding log of the last `burst` start times, not a refilling bucket, which would
  * let a full bucket plus its refill put 2x rps into one second), and never more than
  * `concurrency` in flight. One per client, shared by every request and retry.
  */
 export class RequestLimiter {
-  /** Starts allowed per window: `rps` per second, or 1 per 1/rps seconds below 1 rps. */
+  /** Starts allowed per (shortened) window. */
   private readonly capacity: number;
   private readonly concurrency: number;
   private readonly windowMs: number;
@@ -41,7 +46,7 @@ export class RequestLimiter {
     if (!(options.rps > 0) || !(options.concurrency >= 1)) {
       throw new RangeError('RequestLimiter needs rps > 0 and concurrency >= 1');
     }
-    this.capacity = Math.max(1, Math.floor(options.rps));
+    this.capacity = Math.max(1, Math.min(Math.floor(options.burst ?? 1), Math.floor(options.rps)));
     this.concurrency = Math.floor(options.concurrency);
     this.windowMs = ((options.windowMs ?? 1000) * this.capacity) / options.rps;
     this.now = options.now ?? (() => performance.now());

@@ -62,23 +62,24 @@ function creatorCategory(hash: number): (typeof CREATOR_CATEGORIES)[number] {
   return pick(CREATOR_CATEGORIES, hash);
 }
 
-const UID_BASE = 7_000_000_000_000_000_000n;
-const UID_STRIDE = 3_141_592_653_589n;
+// uid = (700 + region) * 10^16 + index * stride + noise: 19 digits, above 2^53, unique, and
+// built from two safe integers (the low part stays below 2^53) rather than BigInt.
+const UID_STRIDE = 2_718_281_828_459;
+
+function creatorHash(regionIndex: number, index: number): number {
+  return mix(regionIndex, index, 0xc4ea);
+}
 
 function buildCreator(region: Region, regionIndex: number, index: number): SimCreator {
-  const hash = mix(regionIndex, index, 0xc4ea);
-  const uid =
-    UID_BASE +
-    BigInt(regionIndex) * 10n ** 16n +
-    BigInt(index) * UID_STRIDE +
-    BigInt(hash % 1_000_000_007);
+  const hash = creatorHash(regionIndex, index);
+  const low = index * UID_STRIDE + (hash % 1_000_000_007);
   const handle = `${pick(NAME_PARTS, hash)}${pick(NAME_PARTS, mix(hash, 1))}${region.toLowerCase()}${index}`;
   const category = creatorCategory(hash);
   // Popular creators (low index) have more followers.
   const followerCount = Math.floor((5_000_000 / (1 + index / 40)) * (0.5 + unit(hash, 2)));
   return {
     index,
-    uid: uid.toString(),
+    uid: `${700 + regionIndex}${String(low).padStart(16, '0')}`,
     uniqueId: handle,
     nickname:
       unit(hash, 3) < 0.5
@@ -92,16 +93,24 @@ function buildCreator(region: Region, regionIndex: number, index: number): SimCr
   };
 }
 
-export function creatorPool(region: Region): SimCreator[] {
+/** The creator at `index` of a region's pool, built on first use. */
+function creatorAt(region: Region, index: number): SimCreator {
   let pool = pools.get(region);
   if (!pool) {
-    const regionIndex = REGIONS.indexOf(region);
-    pool = Array.from({ length: POOL_SIZE }, (_, index) =>
-      buildCreator(region, regionIndex, index),
-    );
+    pool = [];
     pools.set(region, pool);
   }
-  return pool;
+  let creator = pool[index];
+  if (!creator) {
+    creator = buildCreator(region, REGIONS.indexOf(region), index);
+    pool[index] = creator;
+  }
+  return creator;
+}
+
+/** Every creator of a region's pool. */
+export function creatorPool(region: Region): SimCreator[] {
+  return Array.from({ length: POOL_SIZE }, (_, index) => creatorAt(region, index));
 }
 
 /** Pool indexes of the creators a ranking may contain: all, or one creator category's. */
@@ -110,9 +119,13 @@ function eligibleCreators(region: Region, creatorCategoryId: number | null): num
   const cacheKey = `${region}:${creatorCategoryId}`;
   let indexes = categoryPools.get(cacheKey);
   if (!indexes) {
-    indexes = creatorPool(region)
-      .filter((creator) => creator.categoryId === creatorCategoryId)
-      .map((creator) => creator.index);
+    const regionIndex = REGIONS.indexOf(region);
+    indexes = [];
+    for (let index = 0; index < POOL_SIZE; index += 1) {
+      if (creatorCategory(creatorHash(regionIndex, index)).id === creatorCategoryId) {
+        indexes.push(index);
+      }
+    }
     categoryPools.set(cacheKey, indexes);
   }
   return indexes;
@@ -193,7 +206,6 @@ const LIVES_PER_PERIOD = { day: 4, week: 15, month: 60 } as const;
 export function rankingRows(key: RankingKey, from: number, to: number): SimRow[] {
   const hash = keyHash(key);
   const eligible = eligibleCreators(key.region, key.creatorCategoryId);
-  const pool = creatorPool(key.region);
   const money = REGION_MONEY[key.region];
   const filterShare =
     productCategoryShare(key.productCategoryId) * (key.creatorCategoryId === null ? 1 : 0.3);
@@ -202,8 +214,7 @@ export function rankingRows(key: RankingKey, from: number, to: number): SimRow[]
   const alpha = 0.6 + 0.4 * unit(hash, 2);
   const rows: SimRow[] = [];
   for (let rank = from; rank <= to; rank += 1) {
-    const creator = pool[creatorIndexAt(hash, rank, eligible)];
-    if (!creator) continue;
+    const creator = creatorAt(key.region, creatorIndexAt(hash, rank, eligible));
     const rowHash = mix(hash, rank);
     // (rank + jitter) strictly increases with rank, so the primary metric strictly decreases.
     const curve = (rank + 0.9 * unit(rowHash, 1)) ** -alpha;

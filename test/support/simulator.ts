@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { RankingKey } from '../../src/domain/ranking.ts';
 import {
   createFastmossClient,
@@ -128,4 +129,45 @@ export function testClient(
     ...overrides,
   });
   return { client, events };
+}
+
+export interface FixedServer {
+  url: string;
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** A bare node:http server answering every request with `answer`, for bodies the simulator won't send. */
+export async function startFixedServer(
+  answer: (requestBody: string) => { status?: number; body: string; contentType?: string },
+): Promise<FixedServer> {
+  const state = { requests: 0 };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      state.requests += 1;
+      const {
+        status = 200,
+        body,
+        contentType = 'application/json',
+      } = answer(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(status, { 'content-type': contentType });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -17,9 +17,10 @@ describe('RequestLimiter', () => {
     vi.useRealTimers();
   });
 
-  it('starts at most rps requests in any one-second window, even right after idling', async () => {
+  it('starts at most rps requests in any one-second window, even with bursts allowed', async () => {
     const limiter = new RequestLimiter({
       rps: 5,
+      burst: 5,
       concurrency: 100,
       windowMs: 1000,
       now: () => Date.now(),
@@ -33,15 +34,33 @@ describe('RequestLimiter', () => {
     const burst = Array.from({ length: 23 }, take);
     await vi.advanceTimersByTimeAsync(10_000);
     await Promise.all(burst);
-    // A refilling bucket would allow 5 at t=0 and 5 more spread within the same second.
+    // A refilling bucket would allow 5 at t=0 and 5 more spread within that same second.
     expect(maxInWindow(starts, 1000)).toBe(5);
     expect(starts).toHaveLength(23);
     // ... and it does not wait longer than it must: 23 starts in 4 full windows.
     expect(Math.max(...starts) - Math.min(...starts)).toBe(4000);
   });
 
+  it('paces starts evenly by default, one per window/rps', async () => {
+    const limiter = new RequestLimiter({ rps: 4, concurrency: 100, now: () => Date.now() });
+    const starts: number[] = [];
+    const all = Array.from({ length: 6 }, async () => {
+      (await limiter.acquire())();
+      starts.push(Date.now());
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all(all);
+    expect(starts.map((t) => t - (starts[0] ?? 0))).toEqual([0, 250, 500, 750, 1000, 1250]);
+    expect(maxInWindow(starts, 1000)).toBe(4);
+  });
+
   it('keeps at most concurrency requests in flight', async () => {
-    const limiter = new RequestLimiter({ rps: 100, concurrency: 2, now: () => Date.now() });
+    const limiter = new RequestLimiter({
+      rps: 100,
+      burst: 100,
+      concurrency: 2,
+      now: () => Date.now(),
+    });
     const releases: Array<() => void> = [];
     let granted = 0;
     for (let i = 0; i < 5; i += 1) {
