@@ -4,6 +4,8 @@ import { EXIT, type ExitCode } from './commands/exit-codes.ts';
 import { migrate } from './commands/migrate.ts';
 import { runNow } from './commands/run-now.ts';
 import { schedule } from './commands/schedule.ts';
+import { simulator } from './commands/simulator.ts';
+import type { SimulatorFlags } from './commands/simulator-options.ts';
 import { status } from './commands/status.ts';
 import { loadConfig } from './config.ts';
 import { ConfigError, EtlError } from './domain/errors.ts';
@@ -66,6 +68,30 @@ program
   .option('--json', 'print one JSON object')
   .addOption(new Option('--runs <n>', 'how many recent runs to list').default('10'))
   .action(action((flags: { json?: boolean; runs: string }) => status(loadConfig(), flags)));
+
+program
+  .command('simulator')
+  .description('the bundled FastMoss-compatible API, standalone, until Ctrl-C')
+  .option('--port <n>', 'TCP port (default 8787; 0: any free one)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option(
+    '--token <token>',
+    'the Bearer token it accepts (default: FASTMOSS_TOKEN, else sim-token)',
+  )
+  .option('--rps <n>', 'answer HTTP 429 beyond this many requests per second')
+  .option('--latency-ms <min,max>', 'delay every answer by a random time in this range')
+  .option('--seed <n>', 'seed of the random faults and latency')
+  .option('--rate-429 <p>', 'share of requests answered 429 with Retry-After (0..1)')
+  .option('--rate-5xx <p>', 'share answered HTTP 500/502/503/504')
+  .option('--rate-html <p>', 'share answered with an HTML error page')
+  .option('--rate-stall <p>', 'share never answered (see --stall-ms)')
+  .option('--rate-truncated <p>', 'share answered with half a JSON body')
+  .option('--rate-reset <p>', 'share whose connection is reset')
+  .option('--rate-envelope <p>', 'share answered HTTP 200 "System busy"')
+  .option('--rate-quota <p>', 'share answered HTTP 200 "quota exhausted"')
+  .option('--retry-after <s>', 'Retry-After seconds sent with 429s')
+  .option('--stall-ms <ms>', 'how long a stalled request hangs')
+  .action(action((flags: SimulatorFlags) => simulator(flags, loadConfig())));
 
 async function main(): Promise<void> {
   try {

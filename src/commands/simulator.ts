@@ -1,0 +1,29 @@
+import { once } from 'node:events';
+import type { Config } from '../config.ts';
+import { startSimulator } from '../simulator/server.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { resolveSimulatorOptions, type SimulatorFlags } from './simulator-options.ts';
+
+/** `simulator`: the bundled FastMoss-compatible API, standalone, until SIGINT / SIGTERM. */
+export async function simulator(flags: SimulatorFlags, config: Config): Promise<ExitCode> {
+  const { server, tokenSource } = resolveSimulatorOptions(flags, config.token);
+  const running = await startSimulator(server);
+  const tokenLine =
+    tokenSource === 'FASTMOSS_TOKEN'
+      ? '  # FASTMOSS_TOKEN: the simulator accepts the one already in your environment'
+      : `  export FASTMOSS_TOKEN=${server.token}`;
+  process.stdout.write(
+    [
+      `FastMoss simulator listening on ${running.url}`,
+      'Point fastmoss-etl at it (in another shell):',
+      `  export FASTMOSS_BASE_URL=${running.url}`,
+      tokenLine,
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  await running.close();
+  process.stdout.write(`simulator stopped after ${running.counters.total} requests\n`);
+  return EXIT.ok;
+}
