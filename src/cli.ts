@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { backfill } from './commands/backfill.ts';
+import { demo } from './commands/demo.ts';
 import { EXIT, type ExitCode } from './commands/exit-codes.ts';
 import { migrate } from './commands/migrate.ts';
 import { runNow } from './commands/run-now.ts';
@@ -68,6 +69,14 @@ program
   .option('--json', 'print one JSON object')
   .addOption(new Option('--runs <n>', 'how many recent runs to list').default('10'))
   .action(action((flags: { json?: boolean; runs: string }) => status(loadConfig(), flags)));
+
+program
+  .command('demo')
+  .description(
+    'the whole pipeline on an embedded Postgres and the bundled simulator, then sample analyst queries',
+  )
+  .option('--keep', 'keep Postgres and the simulator running until Ctrl-C')
+  .action(action((flags: { keep?: boolean }) => demo(flags, loadConfig(), new Date())));
 
 program
   .command('simulator')
