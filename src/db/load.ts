@@ -232,6 +232,13 @@ export async function loadRanking(
 
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out (a server restart, pg_terminate_backend between two
+  // statements) is an 'error' event, which crashes the process when nobody listens; noted here,
+  // it fails the next statement instead, so this ranking rolls back and the run goes on.
+  const noteLost = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', noteLost);
   try {
     await client.query('begin');
     try {
@@ -254,6 +261,7 @@ export async function loadRanking(
       throw error;
     }
   } finally {
+    client.off('error', noteLost);
     // A connection that could not roll back is not handed to the next user of the pool.
     client.release(broken);
   }
