@@ -147,6 +147,8 @@ export const rankingSnapshots = fastmoss.table(
     runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
       onDelete: 'set null',
     }),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    previousEntryCount: integer('previous_entry_count'),
   },
   (t) => [
     rankingKeyUnique('ranking_snapshots_key_unique', t),
@@ -241,3 +243,71 @@ export const etlJobs = fastmoss.table(
     index('etl_jobs_locked_until_idx').on(t.lockedUntil).where(sql`${t.status} = 'running'`),
   ],
 );
+
+/**
+ * Every page of every loaded ranking, as FastMoss sent it: the warehouse can be rebuilt from here
+ * without an API call. One version per (ranking, page), replaced with the ranking.
+ */
+export const rawPages = fastmoss.table(
+  'raw_pages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ...rankingKeyColumns(),
+    page: integer('page').notNull(),
+    requestId: text('request_id'),
+    httpStatus: integer('http_status').notNull(),
+    attempts: integer('attempts').notNull(),
+    receivedAt: timestamptz('received_at').notNull(),
+    body: text('body').notNull(),
+    runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
+      onDelete: 'set null',
+    }),
+  },
+  (t) => [
+    unique('raw_pages_key_page_unique')
+      .on(
+        t.region,
+        t.productCategoryId,
+        t.creatorCategoryId,
+        t.periodType,
+        t.periodValue,
+        t.orderField,
+        t.page,
+      )
+      .nullsNotDistinct(),
+    check('raw_pages_page_check', sql`${t.page} >= 1`),
+    index('raw_pages_received_at_idx').on(t.receivedAt),
+    index('raw_pages_period_idx').on(t.periodStart),
+  ],
+);
+
+/**
+ * Rankings whose pages failed validation: their pages as received, why, and which run saw it,
+ * until `replay` loads them. One row per ranking key, the latest failure.
+ */
+export const quarantine = fastmoss.table(
+  'quarantine',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ...rankingKeyColumns(),
+    reason: text('reason').notNull(),
+    field: text('field'),
+    page: integer('page'),
+    value: text('value'),
+    pages: jsonb('pages').notNull(),
+    runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
+      onDelete: 'set null',
+    }),
+    quarantinedAt: timestamptz('quarantined_at').notNull().defaultNow(),
+  },
+  (t) => [rankingKeyUnique('quarantine_key_unique', t)],
+);
+
+/**
+ * The shared API budget: the next moment a request may start, per API, for every process using
+ * this database. Each start reserves a slot and pushes the moment on by one spacing.
+ */
+export const apiBudget = fastmoss.table('api_budget', {
+  api: text('api').primaryKey(),
+  nextStartAt: timestamptz('next_start_at').notNull(),
+});

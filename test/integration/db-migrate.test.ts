@@ -48,22 +48,25 @@ describe('migrateDatabase', () => {
     expect(await describeSchema(empty.pool)).toEqual(await describeSchema(migrated.pool));
   });
 
-  it('creates the nine contract tables in schema fastmoss', async () => {
+  it('creates the nine contract tables, the raw archive, quarantine and API budget in schema fastmoss', async () => {
     const { rows } = await migrated.pool.query<{ table_name: string }>(
       `select table_name from information_schema.tables
         where table_schema = 'fastmoss' and table_type = 'BASE TABLE' and table_name not like '\\_\\_%'
         order by table_name`,
     );
     expect(rows.map((row) => row.table_name)).toEqual([
+      'api_budget',
       'creator_categories',
       'creators',
       'etl_jobs',
       'etl_runs',
       'live_streams',
       'product_categories',
+      'quarantine',
       'ranking_entries',
       'ranking_snapshots',
       'ranking_top_lives',
+      'raw_pages',
     ]);
   });
 });
