@@ -1,0 +1,315 @@
+-- Questions an analyst of TikTok Shop live commerce asks, answered against schema fastmoss.
+--
+-- Each query runs as-is in psql or a BI tool: its knobs sit in a `params` CTE at the top, and
+-- "this week" or "this month" means the latest period loaded, not today. The overall rankings are
+-- the ones without a category filter (product_category_id IS NULL AND creator_category_id IS NULL);
+-- GMV is compared across regions in US dollars (live_usd_gmv), within a region in its currency.
+-- Ids come as *_text too: use those in Power BI, Tableau or Excel, which round 19-digit numbers.
+--
+-- A line `-- name: <name>` starts each query; tests and tools split the file on it.
+
+-- name: top_creators_by_gmv_this_week
+-- Who sold the most (GMV) in each region in the latest loaded week?
+WITH params AS (
+  SELECT 10 AS top_n,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'week') AS week_start
+)
+SELECT r.region, r.period_value AS week, r.rank, r.creator_uid_text, r.creator_unique_id,
+       r.creator_nickname, r.live_gmv, r.currency, r.live_usd_gmv, r.live_units_sold,
+       r.live_count
+FROM fastmoss.v_rankings r
+WHERE r.period_type = 'week'
+  AND r.period_start = (SELECT week_start FROM params)
+  AND r.order_field = 'gmv'
+  AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+  AND r.rank <= (SELECT top_n FROM params)
+ORDER BY r.region, r.live_gmv DESC, r.rank;
+
+-- name: risers_and_fallers
+-- Who climbed or fell furthest in each region's GMV ranking, latest week against the week before?
+WITH params AS (
+  SELECT 'week'::text AS period_type, 5 AS per_direction
+),
+periods AS (
+  SELECT period_start, row_number() OVER (ORDER BY period_start DESC) AS age
+  FROM (SELECT DISTINCT period_start FROM fastmoss.ranking_snapshots
+         WHERE period_type = (SELECT period_type FROM params)) p
+),
+moves AS (
+  -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
+  SELECT r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname,
+         max(r.period_value) FILTER (WHERE pr.age = 2) AS previous_period,
+         max(r.period_value) FILTER (WHERE pr.age = 1) AS current_period,
+         min(r.rank) FILTER (WHERE pr.age = 2) AS previous_rank,
+         min(r.rank) FILTER (WHERE pr.age = 1) AS current_rank,
+         sum(r.live_usd_gmv) FILTER (WHERE pr.age = 1)
+           - sum(r.live_usd_gmv) FILTER (WHERE pr.age = 2) AS usd_gmv_change
+  FROM fastmoss.v_rankings r
+  JOIN periods pr ON pr.period_start = r.period_start AND pr.age <= 2
+  WHERE r.period_type = (SELECT period_type FROM params)
+    AND r.order_field = 'gmv'
+    AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+  GROUP BY r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname
+  HAVING count(*) FILTER (WHERE pr.age = 1) = 1 AND count(*) FILTER (WHERE pr.age = 2) = 1
+),
+ordered AS (
+  SELECT m.*, m.previous_rank - m.current_rank AS places_gained,
+         row_number() OVER (PARTITION BY region
+                            ORDER BY m.previous_rank - m.current_rank DESC, current_rank) AS riser_no,
+         row_number() OVER (PARTITION BY region
+                            ORDER BY m.previous_rank - m.current_rank, current_rank) AS faller_no
+  FROM moves m
+)
+SELECT CASE WHEN places_gained > 0 THEN 'riser' ELSE 'faller' END AS direction,
+       region, creator_uid_text, creator_unique_id, creator_nickname, previous_period,
+       current_period, previous_rank, current_rank, places_gained, usd_gmv_change
+FROM ordered
+WHERE (places_gained > 0 AND riser_no <= (SELECT per_direction FROM params))
+   OR (places_gained < 0 AND faller_no <= (SELECT per_direction FROM params))
+ORDER BY region, places_gained DESC;
+
+-- name: creator_rank_trajectory
+-- How has one creator's rank moved day by day? (Put a uid in params; by default the latest week's no. 1.)
+WITH params AS (
+  SELECT 'day'::text AS period_type,
+         coalesce(
+           NULL::bigint, -- a creator_uid, e.g. 7291972001835992106
+           (SELECT e.creator_uid
+              FROM fastmoss.ranking_snapshots s
+              JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.rank = 1
+             WHERE s.period_type = 'week' AND s.order_field = 'gmv'
+               AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
+             ORDER BY s.period_start DESC, s.region
+             LIMIT 1)
+         ) AS creator_uid
+)
+SELECT h.region, h.period_value, h.period_start, h.creator_uid_text, h.creator_unique_id,
+       h.gmv_rank, h.units_rank, h.best_rank,
+       lag(h.gmv_rank) OVER (PARTITION BY h.region ORDER BY h.period_start) - h.gmv_rank
+         AS gmv_places_gained,
+       h.live_usd_gmv, h.live_units_sold
+FROM fastmoss.v_creator_history h
+WHERE h.creator_uid = (SELECT creator_uid FROM params)
+  AND h.period_type = (SELECT period_type FROM params)
+ORDER BY h.region, h.period_start;
+
+-- name: category_share_of_gmv_by_region
+-- Which creator categories take what share of each region's top-500 GMV in the latest loaded month?
+-- (A creator counts in the category FastMoss last gave them.)
+WITH params AS (
+  SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'month') AS month_start
+),
+by_category AS (
+  SELECT r.region, r.period_value AS month, c.creator_category_id,
+         count(*) AS creators, sum(r.live_usd_gmv) AS usd_gmv
+  FROM fastmoss.v_rankings r
+  JOIN fastmoss.creators c ON c.uid = r.creator_uid
+  WHERE r.period_type = 'month'
+    AND r.period_start = (SELECT month_start FROM params)
+    AND r.order_field = 'gmv'
+    AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+  GROUP BY r.region, r.period_value, c.creator_category_id
+)
+SELECT b.region, b.month, b.creator_category_id,
+       coalesce(cc.name, 'Unknown') AS creator_category_name, b.creators, b.usd_gmv,
+       b.usd_gmv / nullif(sum(b.usd_gmv) OVER (PARTITION BY b.region), 0) AS gmv_share
+FROM by_category b
+LEFT JOIN fastmoss.creator_categories cc ON cc.id = b.creator_category_id
+ORDER BY b.region, gmv_share DESC, b.creator_category_id;
+
+-- name: creators_new_to_top_100
+-- Who entered a region's top 100 by GMV in the latest week, never having been there in an earlier loaded week?
+WITH params AS (
+  SELECT 100 AS top_n,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'week') AS week_start
+),
+earlier_top AS (
+  SELECT DISTINCT s.region, e.creator_uid
+  FROM fastmoss.ranking_snapshots s
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  WHERE s.period_type = 'week'
+    AND s.period_start < (SELECT week_start FROM params)
+    AND s.order_field = 'gmv'
+    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
+    AND e.rank <= (SELECT top_n FROM params)
+)
+SELECT r.region, r.period_value AS week, r.rank, r.creator_uid_text, r.creator_unique_id,
+       r.creator_nickname, r.live_usd_gmv
+FROM fastmoss.v_rankings r
+WHERE r.period_type = 'week'
+  AND r.period_start = (SELECT week_start FROM params)
+  AND r.order_field = 'gmv'
+  AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+  AND r.rank <= (SELECT top_n FROM params)
+  AND NOT EXISTS (SELECT 1 FROM earlier_top t
+                   WHERE t.region = r.region AND t.creator_uid = r.creator_uid)
+ORDER BY r.region, r.rank;
+
+-- name: top_10_concentration
+-- How concentrated is each region's GMV: what share of its listed top 500 do the top 10 take, latest week?
+WITH params AS (
+  SELECT 10 AS top_n,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'week') AS week_start
+)
+SELECT r.region, r.period_value AS week,
+       count(*) AS creators_listed,
+       max(r.snapshot_total) AS creators_matching,
+       sum(r.live_usd_gmv) FILTER (WHERE r.rank <= (SELECT top_n FROM params)) AS top_usd_gmv,
+       sum(r.live_usd_gmv) AS listed_usd_gmv,
+       sum(r.live_usd_gmv) FILTER (WHERE r.rank <= (SELECT top_n FROM params))
+         / nullif(sum(r.live_usd_gmv), 0) AS top_share
+FROM fastmoss.v_rankings r
+WHERE r.period_type = 'week'
+  AND r.period_start = (SELECT week_start FROM params)
+  AND r.order_field = 'gmv'
+  AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+GROUP BY r.region, r.period_value
+ORDER BY top_share DESC NULLS LAST, r.region;
+
+-- name: creators_ranked_in_several_regions
+-- Which creators were ranked in more than one region in the latest loaded month?
+WITH params AS (
+  SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'month') AS month_start
+)
+SELECT r.creator_uid_text, r.creator_unique_id, r.creator_nickname, r.period_value AS month,
+       count(DISTINCT r.region) AS regions,
+       string_agg(DISTINCT r.region, ', ' ORDER BY r.region) AS region_list,
+       min(r.rank) AS best_rank
+FROM fastmoss.v_rankings r
+WHERE r.period_type = 'month'
+  AND r.period_start = (SELECT month_start FROM params)
+GROUP BY r.creator_uid_text, r.creator_unique_id, r.creator_nickname, r.period_value
+HAVING count(DISTINCT r.region) > 1
+ORDER BY regions DESC, best_rank, r.creator_uid_text;
+
+-- name: best_live_streams_of_month
+-- Which single live streams sold the most (GMV, local currency) in each region in the latest loaded month?
+-- (The lives FastMoss lists for the month's top-500 creators by GMV.)
+WITH params AS (
+  SELECT 10 AS top_n,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'month') AS month_start
+),
+ranked AS (
+  SELECT t.region, t.period_value AS month, t.room_id_text, t.title, t.creator_uid_text,
+         t.creator_unique_id, t.entry_rank AS creator_rank, t.units_sold, t.gmv, t.currency,
+         row_number() OVER (PARTITION BY t.region ORDER BY t.gmv DESC NULLS LAST, t.room_id)
+           AS live_rank
+  FROM fastmoss.v_top_lives t
+  WHERE t.period_type = 'month'
+    AND t.period_start = (SELECT month_start FROM params)
+    AND t.order_field = 'gmv'
+    AND t.product_category_id IS NULL AND t.creator_category_id IS NULL
+)
+SELECT region, month, live_rank, room_id_text, title, creator_uid_text, creator_unique_id,
+       creator_rank, units_sold, gmv, currency
+FROM ranked
+WHERE live_rank <= (SELECT top_n FROM params)
+ORDER BY region, live_rank;
+
+-- name: follower_growth_vs_gmv
+-- Did the creators who gained the most followers also sell the most? Latest week against the week before.
+WITH params AS (SELECT 'week'::text AS period_type),
+periods AS (
+  SELECT period_value, row_number() OVER (ORDER BY period_start DESC) AS age
+  FROM (SELECT DISTINCT period_value, period_start FROM fastmoss.ranking_snapshots
+         WHERE period_type = (SELECT period_type FROM params)) p
+),
+pairs AS (
+  -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
+  SELECT h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname,
+         max(h.period_value) FILTER (WHERE pr.age = 2) AS previous_period,
+         max(h.period_value) FILTER (WHERE pr.age = 1) AS current_period,
+         max(h.follower_count) FILTER (WHERE pr.age = 2) AS followers_before,
+         max(h.follower_count) FILTER (WHERE pr.age = 1) AS followers_now,
+         max(h.live_usd_gmv) FILTER (WHERE pr.age = 1) AS live_usd_gmv
+  FROM fastmoss.v_creator_history h
+  JOIN periods pr ON pr.period_value = h.period_value
+  WHERE h.period_type = (SELECT period_type FROM params)
+    AND h.period_value IN (SELECT period_value FROM periods WHERE age <= 2)
+    AND h.follower_count IS NOT NULL
+  GROUP BY h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname
+  HAVING count(*) FILTER (WHERE pr.age = 1) = 1 AND count(*) FILTER (WHERE pr.age = 2) = 1
+)
+SELECT region, creator_uid_text, creator_unique_id, creator_nickname, previous_period,
+       current_period, followers_before, followers_now,
+       followers_now - followers_before AS follower_growth,
+       (followers_now - followers_before)::numeric / nullif(followers_before, 0)
+         AS follower_growth_rate,
+       live_usd_gmv,
+       -- +1: follower gains go with GMV; 0: no relation; NULL: no one's followers changed.
+       corr((followers_now - followers_before)::float8, live_usd_gmv::float8)
+         OVER (PARTITION BY region) AS region_growth_gmv_correlation
+FROM pairs
+ORDER BY region, follower_growth DESC, live_usd_gmv DESC, creator_uid_text;
+
+-- name: data_completeness
+-- How complete is the data? Per period type and region: rankings loaded, failed, still to load, and periods with nothing loaded.
+WITH loaded AS (
+  SELECT period_type, region, count(*) AS loaded,
+         min(period_value) AS first_period, max(period_value) AS last_period,
+         max(fetched_at) AS last_fetched_at
+  FROM fastmoss.ranking_snapshots
+  GROUP BY period_type, region
+),
+jobs AS (
+  -- Joined on the plain key columns first so Postgres can hash them; then the nullable ones.
+  SELECT j.period_type, j.region,
+         count(*) FILTER (WHERE j.status = 'failed' AND s.id IS NULL) AS failed,
+         count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing
+  FROM fastmoss.etl_jobs j
+  LEFT JOIN fastmoss.ranking_snapshots s
+    ON s.region = j.region AND s.period_type = j.period_type
+   AND s.period_value = j.period_value AND s.order_field = j.order_field
+   AND s.product_category_id IS NOT DISTINCT FROM j.product_category_id
+   AND s.creator_category_id IS NOT DISTINCT FROM j.creator_category_id
+  GROUP BY j.period_type, j.region
+),
+span AS (
+  SELECT period_type, min(period_start) AS first_start, max(period_start) AS last_start
+  FROM fastmoss.ranking_snapshots
+  GROUP BY period_type
+),
+calendar AS (
+  -- Every period from the first to the last one loaded anywhere, per period type.
+  SELECT sp.period_type, g.period_start::date AS period_start
+  FROM span sp
+  CROSS JOIN LATERAL generate_series(
+    sp.first_start::timestamp, sp.last_start::timestamp,
+    CASE sp.period_type WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                        ELSE interval '1 month' END) AS g(period_start)
+),
+gaps AS (
+  SELECT l.period_type, l.region, count(*) AS periods_without_data
+  FROM loaded l
+  JOIN calendar c ON c.period_type = l.period_type
+  WHERE NOT EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s
+                     WHERE s.period_type = c.period_type AND s.region = l.region
+                       AND s.period_start = c.period_start)
+  GROUP BY l.period_type, l.region
+)
+SELECT coalesce(l.period_type, j.period_type) AS period_type,
+       coalesce(l.region, j.region) AS region,
+       coalesce(l.loaded, 0) AS loaded,
+       coalesce(j.failed, 0) AS failed,
+       coalesce(j.missing, 0) AS missing,
+       coalesce(g.periods_without_data, 0) AS periods_without_data,
+       l.first_period, l.last_period, l.last_fetched_at
+FROM loaded l
+FULL JOIN jobs j ON j.period_type = l.period_type AND j.region = l.region
+LEFT JOIN gaps g ON g.period_type = l.period_type AND g.region = l.region
+ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, j.period_type)),
+         coalesce(l.region, j.region);
+
+-- name: recent_etl_runs
+-- What did the last ten ETL runs do, and did they finish?
+SELECT id, trigger, status, started_at, finished_at, finished_at - started_at AS duration,
+       planned, skipped, succeeded, failed, api_calls, rows_loaded
+FROM fastmoss.etl_runs
+ORDER BY started_at DESC, id DESC
+LIMIT 10;

@@ -1,0 +1,356 @@
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OrderField, PeriodType, RankingEntry, Region } from '../../src/domain/ranking.ts';
+import { readAnalystQueries } from '../support/analyst-queries.ts';
+import { useTestDatabase } from '../support/database.ts';
+import {
+  FIXTURE_PERIODS,
+  FIXTURE_REGIONS,
+  loadSimulatedWarehouse,
+  UNLOADED_JOBS,
+  type WarehouseFixture,
+} from '../support/warehouse-fixture.ts';
+
+const db = await useTestDatabase();
+const queries = new Map((await readAnalystQueries()).map((query) => [query.name, query]));
+let fixture: WarehouseFixture;
+
+beforeAll(async () => {
+  const started = performance.now();
+  fixture = await loadSimulatedWarehouse(db.pool);
+  console.log(`fixture ${Math.round(performance.now() - started)} ms`);
+});
+
+type Row = Record<string, unknown>;
+
+function sqlOf(name: string): string {
+  const query = queries.get(name);
+  if (!query) throw new Error(`docs/queries.sql has no query named ${name}`);
+  return query.sql;
+}
+
+async function run(name: string, client: pg.Pool | pg.PoolClient = db.pool): Promise<Row[]> {
+  return (await client.query<Row>(sqlOf(name))).rows;
+}
+
+/** Runs `work` in a transaction that is rolled back, so edits made to test a query vanish. */
+async function inRolledBackTransaction<T>(work: (client: pg.PoolClient) => Promise<T>) {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+function overall(
+  region: Region,
+  periodType: PeriodType,
+  periodValue: string,
+  orderField: OrderField = 'gmv',
+): RankingEntry[] {
+  const found = fixture.rankings.find(
+    ({ key }) =>
+      key.region === region &&
+      key.productCategoryId === null &&
+      key.creatorCategoryId === null &&
+      key.periodType === periodType &&
+      key.periodValue === periodValue &&
+      key.orderField === orderField,
+  );
+  if (!found) throw new Error(`fixture lacks ${region} ${periodType} ${periodValue}`);
+  return found.entries;
+}
+
+const LATEST_WEEK = '2026-13';
+const PREVIOUS_WEEK = '2026-12';
+const MONTH = '2026-03';
+const num = (value: unknown) => Number(value);
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+function expectDescending(values: number[]): void {
+  values.forEach((value, index) => {
+    if (index > 0) expect(value).toBeLessThanOrEqual(values[index - 1] ?? Number.POSITIVE_INFINITY);
+  });
+}
+
+describe('docs/queries.sql', () => {
+  it('holds the analysts questions, each named and introduced by a one-line question', async () => {
+    expect([...queries.keys()]).toEqual([
+      'top_creators_by_gmv_this_week',
+      'risers_and_fallers',
+      'creator_rank_trajectory',
+      'category_share_of_gmv_by_region',
+      'creators_new_to_top_100',
+      'top_10_concentration',
+      'creators_ranked_in_several_regions',
+      'best_live_streams_of_month',
+      'follower_growth_vs_gmv',
+      'data_completeness',
+      'recent_etl_runs',
+    ]);
+    for (const query of queries.values()) expect(query.question).toMatch(/\?/);
+  });
+
+  it('top_creators_by_gmv_this_week: the latest week top 10 per region, GMV descending', async () => {
+    const rows = await run('top_creators_by_gmv_this_week');
+    for (const region of FIXTURE_REGIONS) {
+      const mine = rows.filter((row) => row.region === region);
+      const expected = overall(region, 'week', LATEST_WEEK).slice(0, 10);
+      expect(
+        mine.map((row) => [row.week, row.rank, row.creator_uid_text, num(row.live_gmv)]),
+      ).toEqual(expected.map((e) => [LATEST_WEEK, e.rank, e.creator.uid, num(e.liveGmv)]));
+      expectDescending(mine.map((row) => num(row.live_gmv)));
+    }
+    expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('risers_and_fallers: the five biggest climbs and drops per region between the two latest weeks', async () => {
+    const rows = await run('risers_and_fallers');
+    const expected: unknown[] = [];
+    for (const region of FIXTURE_REGIONS) {
+      const before = new Map(
+        overall(region, 'week', PREVIOUS_WEEK).map((e) => [e.creator.uid, e.rank]),
+      );
+      const moves = overall(region, 'week', LATEST_WEEK).flatMap((e) => {
+        const previous = before.get(e.creator.uid);
+        return previous === undefined
+          ? []
+          : [{ uid: e.creator.uid, rank: e.rank, gained: previous - e.rank }];
+      });
+      const risers = moves
+        .filter((m) => m.gained > 0)
+        .sort((a, b) => b.gained - a.gained || a.rank - b.rank)
+        .slice(0, 5);
+      const fallers = moves
+        .filter((m) => m.gained < 0)
+        .sort((a, b) => a.gained - b.gained || a.rank - b.rank)
+        .slice(0, 5);
+      for (const m of risers) expected.push([region, 'riser', m.uid, m.rank, m.gained]);
+      for (const m of fallers) expected.push([region, 'faller', m.uid, m.rank, m.gained]);
+    }
+    const actual = rows.map((row) => [
+      row.region,
+      row.direction,
+      row.creator_uid_text,
+      row.current_rank,
+      num(row.places_gained),
+    ]);
+    expect(actual.sort()).toEqual(expected.sort());
+    expect(actual.length).toBeGreaterThan(0);
+    expect(
+      rows.every(
+        (row) => row.previous_period === PREVIOUS_WEEK && row.current_period === LATEST_WEEK,
+      ),
+    ).toBe(true);
+  });
+
+  it('creator_rank_trajectory: the default creator ranks day by day, with the overall GMV rank of each day', async () => {
+    const rows = await run('creator_rank_trajectory');
+    // Default: the no. 1 of the latest week by GMV, the first region alphabetically (GB).
+    const uid = overall('GB', 'week', LATEST_WEEK)[0]?.creator.uid;
+    expect(rows.every((row) => row.creator_uid_text === uid && row.region === 'GB')).toBe(true);
+    const days = FIXTURE_PERIODS.find((p) => p.type === 'day')?.values ?? [];
+    const expected = days.flatMap((day) => {
+      const listings = fixture.rankings.filter(
+        (r) => r.key.region === 'GB' && r.key.periodType === 'day' && r.key.periodValue === day,
+      );
+      const ranks = listings.flatMap((r) =>
+        r.entries.filter((e) => e.creator.uid === uid).map((e) => e.rank),
+      );
+      if (ranks.length === 0) return [];
+      const gmvRank = overall('GB', 'day', day).find((e) => e.creator.uid === uid)?.rank ?? null;
+      return [[day, gmvRank, Math.min(...ranks)]];
+    });
+    expect(rows.map((row) => [row.period_value, row.gmv_rank, row.best_rank])).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('category_share_of_gmv_by_region: each category GMV of the month, shares summing to 1 per region', async () => {
+    const rows = await run('category_share_of_gmv_by_region');
+    for (const region of FIXTURE_REGIONS) {
+      const mine = rows.filter((row) => row.region === region);
+      expect(sum(mine.map((row) => num(row.gmv_share)))).toBeCloseTo(1, 12);
+      const byCategory = new Map<number | null, number>();
+      for (const e of overall(region, 'month', MONTH)) {
+        const id = e.creator.categoryId;
+        byCategory.set(id, (byCategory.get(id) ?? 0) + num(e.liveUsdGmv));
+      }
+      expect(mine.length).toBe(byCategory.size);
+      for (const row of mine) {
+        expect(num(row.usd_gmv)).toBeCloseTo(
+          byCategory.get(row.creator_category_id as number) ?? -1,
+          2,
+        );
+        expect(row.creator_category_name).not.toBe('Unknown');
+      }
+      expectDescending(mine.map((row) => num(row.gmv_share)));
+    }
+  });
+
+  it('creators_new_to_top_100: latest week top 100 minus those in an earlier week top 100', async () => {
+    const rows = await run('creators_new_to_top_100');
+    const expected = [...FIXTURE_REGIONS].sort().flatMap((region) => {
+      const earlier = new Set(
+        overall(region, 'week', PREVIOUS_WEEK)
+          .filter((e) => e.rank <= 100)
+          .map((e) => e.creator.uid),
+      );
+      return overall(region, 'week', LATEST_WEEK)
+        .filter((e) => e.rank <= 100 && !earlier.has(e.creator.uid))
+        .map((e) => [region, e.rank, e.creator.uid]);
+    });
+    expect(rows.map((row) => [row.region, row.rank, row.creator_uid_text])).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('top_10_concentration: the top 10 share of the listed GMV of the latest week, per region', async () => {
+    const rows = await run('top_10_concentration');
+    expect(rows.map((row) => row.region).sort()).toEqual([...FIXTURE_REGIONS].sort());
+    for (const row of rows) {
+      const entries = overall(row.region as Region, 'week', LATEST_WEEK);
+      const all = sum(entries.map((e) => num(e.liveUsdGmv)));
+      const top = sum(entries.filter((e) => e.rank <= 10).map((e) => num(e.liveUsdGmv)));
+      expect(num(row.creators_listed)).toBe(entries.length);
+      expect(num(row.top_usd_gmv)).toBeCloseTo(top, 2);
+      expect(num(row.top_share)).toBeCloseTo(top / all, 10);
+      expect(num(row.top_share)).toBeGreaterThan(0);
+      expect(num(row.top_share)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('creators_ranked_in_several_regions: none in the simulator, which keeps creators to one region; one once a US creator also ranks in GB', async () => {
+    expect(await run('creators_ranked_in_several_regions')).toEqual([]);
+    const traveller = overall('US', 'month', MONTH)[0]?.creator.uid;
+    const rows = await inRolledBackTransaction(async (client) => {
+      await client.query(
+        `UPDATE fastmoss.ranking_entries e SET creator_uid = $1
+           FROM fastmoss.ranking_snapshots s
+          WHERE s.id = e.snapshot_id AND s.region = 'GB' AND s.period_type = 'month'
+            AND s.order_field = 'gmv' AND s.product_category_id IS NULL AND e.rank = 3`,
+        [traveller],
+      );
+      return run('creators_ranked_in_several_regions', client);
+    });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        creator_uid_text: traveller,
+        month: MONTH,
+        regions: '2',
+        region_list: 'GB, US',
+        best_rank: 1,
+      }),
+    ]);
+  });
+
+  it('best_live_streams_of_month: the ten top-GMV lives of the month per region, GMV descending', async () => {
+    const rows = await run('best_live_streams_of_month');
+    for (const region of FIXTURE_REGIONS) {
+      const lives = overall(region, 'month', MONTH)
+        .flatMap((e) => e.topLives.map((live) => ({ room: live.roomId, gmv: num(live.gmv) })))
+        .sort((a, b) => b.gmv - a.gmv || (BigInt(a.room) < BigInt(b.room) ? -1 : 1))
+        .slice(0, 10);
+      const mine = rows.filter((row) => row.region === region);
+      expect(mine.map((row) => [row.room_id_text, num(row.gmv)])).toEqual(
+        lives.map((l) => [l.room, l.gmv]),
+      );
+      expect(mine.map((row) => num(row.live_rank))).toEqual(lives.map((_, i) => i + 1));
+      expect(lives.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('follower_growth_vs_gmv: follower change between the two latest weeks beside GMV, per creator in both', async () => {
+    const rows = await run('follower_growth_vs_gmv');
+    // The week's figures come from the GMV ranking, else from the units ranking.
+    const figures = (region: Region, week: string) => {
+      const byUid = new Map<string, RankingEntry>();
+      for (const e of overall(region, 'week', week, 'units_sold')) byUid.set(e.creator.uid, e);
+      for (const e of overall(region, 'week', week, 'gmv')) byUid.set(e.creator.uid, e);
+      return byUid;
+    };
+    const expected = FIXTURE_REGIONS.flatMap((region) => {
+      const before = figures(region, PREVIOUS_WEEK);
+      return [...figures(region, LATEST_WEEK)].flatMap(([uid, now]) => {
+        const then = before.get(uid);
+        if (!then || now.creator.followerCount === null || then.creator.followerCount === null)
+          return [];
+        return [
+          [region, uid, then.creator.followerCount, now.creator.followerCount, num(now.liveUsdGmv)],
+        ];
+      });
+    });
+    const actual = rows.map((row) => [
+      row.region,
+      row.creator_uid_text,
+      num(row.followers_before),
+      num(row.followers_now),
+      num(row.live_usd_gmv),
+    ]);
+    expect(actual.sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(num(row.follower_growth)).toBe(num(row.followers_now) - num(row.followers_before));
+      const correlation = row.region_growth_gmv_correlation;
+      if (correlation !== null) expect(Math.abs(num(correlation))).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('data_completeness: loaded, failed and still-pending rankings per period type and region, as the ledger says', async () => {
+    const rows = await run('data_completeness');
+    const expected = (['day', 'week', 'month'] as const).flatMap((periodType) =>
+      [...FIXTURE_REGIONS].sort().map((region) => {
+        const unloaded = UNLOADED_JOBS.filter(
+          (j) => j.key.region === region && j.key.periodType === periodType,
+        );
+        return {
+          period_type: periodType,
+          region,
+          loaded: String(
+            fixture.rankings.filter(
+              (r) => r.key.region === region && r.key.periodType === periodType,
+            ).length,
+          ),
+          failed: String(unloaded.filter((j) => j.status === 'failed').length),
+          missing: String(unloaded.filter((j) => j.status === 'pending').length),
+          periods_without_data: '0',
+        };
+      }),
+    );
+    expect(rows.map(({ first_period, last_period, last_fetched_at, ...counts }) => counts)).toEqual(
+      expected,
+    );
+    expect(rows.find((row) => row.period_type === 'day')).toMatchObject({
+      first_period: '2026-03-22',
+      last_period: '2026-03-29',
+    });
+  });
+
+  it('data_completeness: a day with no ranking loaded for a region counts as a period without data', async () => {
+    const rows = await inRolledBackTransaction(async (client) => {
+      await client.query(
+        `DELETE FROM fastmoss.ranking_snapshots
+          WHERE region = 'US' AND period_type = 'day' AND period_value = '2026-03-25'`,
+      );
+      return run('data_completeness', client);
+    });
+    const gaps = rows.map((row) => [row.period_type, row.region, row.periods_without_data]);
+    expect(gaps).toContainEqual(['day', 'US', '1']);
+    expect(gaps).toContainEqual(['day', 'GB', '0']);
+  });
+
+  it('recent_etl_runs: the run that wrote the ledger, with its counts', async () => {
+    const rows = await run('recent_etl_runs');
+    expect(rows).toEqual([
+      expect.objectContaining({
+        id: fixture.runId,
+        trigger: 'backfill',
+        status: 'failed',
+        planned: fixture.rankings.length + UNLOADED_JOBS.length,
+        succeeded: fixture.rankings.length,
+        failed: 2,
+      }),
+    ]);
+  });
+});
