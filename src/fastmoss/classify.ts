@@ -7,7 +7,7 @@ import {
   TransientError,
 } from './errors.ts';
 import { parseLossless } from './lossless-parse.ts';
-import { describeIssue, envelopeSchema } from './wire.ts';
+import { describeIssue, envelopeSchema, type RankingPageData, rankingPageSchema } from './wire.ts';
 
 /*
  * FastMoss's error codes are not documented, so failures are classified generically: by HTTP
@@ -190,7 +190,11 @@ function errorForEnvelope(
 }
 
 /** A failure below HTTP (timeout, reset, refused connection) as a retryable error. */
-export function classifyTransportError(error: unknown, context: ClassifyContext): TransientError {
+export function classifyTransportError(
+  error: unknown,
+  context: ClassifyContext,
+  timeoutMs: number,
+): TransientError {
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const name = error instanceof Error ? error.name : '';
@@ -201,7 +205,7 @@ export function classifyTransportError(error: unknown, context: ClassifyContext)
   const detail = context.redact(error instanceof Error ? error.message : String(error));
   if (isTimeout) {
     return new TransientError(
-      `FastMoss did not answer ${context.where} in time (${detail})`,
+      `FastMoss did not answer ${context.where} within ${timeoutMs} ms (${detail})`,
       'timeout',
       {
         page: context.page,
@@ -216,14 +220,27 @@ export function classifyTransportError(error: unknown, context: ClassifyContext)
   );
 }
 
-/** The zod issue under `data` as an error naming page and path. */
+/** The zod issue under `data` as an error naming page, path and the value found there. */
 export function invalidPageError(
   where: string,
   page: number,
   issue: Parameters<typeof describeIssue>[1] | undefined,
 ): InvalidResponseError {
   const problem = issue ? describeIssue('data', issue) : 'data: unreadable page';
+  const field = issue ? describeIssue('data', { ...issue, message: '' }).slice(0, -2) : undefined;
   return new InvalidResponseError(`FastMoss sent an invalid page for ${where}: ${problem}`, {
     page,
+    field,
+    value: issue?.input,
   });
+}
+
+/**
+ * A successful response's `data` as a ranking page, or the InvalidResponseError naming the first
+ * field that failed. The client and the archive's re-validation both read pages through here.
+ */
+export function readRankingPage(data: unknown, where: string, page: number): RankingPageData {
+  const parsed = rankingPageSchema.safeParse(data, { reportInput: true });
+  if (!parsed.success) throw invalidPageError(where, page, parsed.error.issues[0]);
+  return parsed.data;
 }

@@ -200,7 +200,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       );
     } catch (error) {
       const cause = deadline.aborted ? deadline.reason : error;
-      verdict = { ok: false, error: classifyTransportError(cause, context) };
+      verdict = { ok: false, error: classifyTransportError(cause, context, timeoutMs) };
     } finally {
       release();
     }

@@ -97,9 +97,13 @@ describe('classifyResponse', () => {
 describe('classifyTransportError', () => {
   it('calls a timeout a timeout and anything else a connection failure', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    expect(classifyTransportError(timeout, context).reason).toBe('timeout');
+    const timedOut = classifyTransportError(timeout, context, 30_000);
+    expect(timedOut.reason).toBe('timeout');
+    expect(timedOut.message).toContain(
+      'did not answer US/pc=all/cc=all/day:2026-04-01/units_sold page 1 within 30000 ms',
+    );
     const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    const error = classifyTransportError(reset, context);
+    const error = classifyTransportError(reset, context, 30_000);
     expect(error.reason).toBe('connection');
     expect(error.message).toContain('UND_ERR_SOCKET');
     expect(error.cause).toBe(reset);
