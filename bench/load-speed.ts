@@ -5,9 +5,11 @@
  * concurrency, and COPY FROM STDIN of the same entries and top lives into the same Postgres.
  */
 
+import { cpus } from 'node:os';
 import { measureCopyFloor } from './load-speed/copy-floor.ts';
 import { measureFetchFloor } from './load-speed/fetch-floor.ts';
 import { runPipelineProcess } from './load-speed/pipeline-process.ts';
+import { postmasterPid, processTreeCpuMs } from './support/cpu-time.ts';
 import { freshDatabase } from './support/postgres.ts';
 import { fullRankings } from './support/rankings.ts';
 import { type BenchOutcome, round, seconds } from './support/results.ts';
@@ -29,6 +31,9 @@ export async function loadSpeed(serverUrl: string): Promise<BenchOutcome> {
     await measureFetchFloor(simulator.url, rankings.slice(0, 60), CONCURRENCY);
     const fetchFloor = await measureFetchFloor(simulator.url, rankings, CONCURRENCY);
     await simulator.reset();
+    const postgresPid = await postmasterPid(pipelineDb.url);
+    const postgresCpuBefore = postgresPid ? await processTreeCpuMs(postgresPid) : 0;
+    const simulatorCpuBefore = (await simulator.counters()).cpuMs;
     const pipeline = await runPipelineProcess({
       databaseUrl: pipelineDb.url,
       baseUrl: simulator.url,
@@ -37,6 +42,10 @@ export async function loadSpeed(serverUrl: string): Promise<BenchOutcome> {
       rankings: RANKINGS,
     });
     const calls = await simulator.counters();
+    // Backends exit when the child's pools close, so their CPU is in the postmaster's cutime.
+    const postgresCpuMs = postgresPid
+      ? (await processTreeCpuMs(postgresPid)) - postgresCpuBefore
+      : null;
     const copyFloor = await measureCopyFloor(pipelineDb.url, copyDb.url);
     const floorMs = Math.max(fetchFloor.durationMs, copyFloor.durationMs);
     const ratio = pipeline.durationMs / floorMs;
@@ -52,6 +61,12 @@ export async function loadSpeed(serverUrl: string): Promise<BenchOutcome> {
       met: ratio <= TARGET_RATIO && summary.succeeded === RANKINGS,
       details: {
         pipelineMs: Math.round(pipeline.durationMs),
+        cpuDuringPipelineMs: {
+          etlProcess: Math.round(pipeline.cpuMs),
+          simulator: Math.round(calls.cpuMs - simulatorCpuBefore),
+          postgres: postgresCpuMs === null ? 'not local' : Math.round(postgresCpuMs),
+          available: Math.round(pipeline.durationMs * cpus().length),
+        },
         fetchFloorMs: Math.round(fetchFloor.durationMs),
         copyFloorMs: Math.round(copyFloor.durationMs),
         copyMethod: 'COPY ... FROM STDIN (text format) through a hand-made pg Submittable',

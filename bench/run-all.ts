@@ -3,7 +3,13 @@
  * real Postgres; each writes bench/results/<name>.json, then BENCHMARKS.md's table is rewritten
  * from every result on disk. Benchmarks measure and report; a missed target does not fail this.
  */
+
+import { apiFrugality } from './api-frugality.ts';
 import { loadSpeed } from './load-speed.ts';
+import { loadSpeedProfile } from './load-speed-profile.ts';
+import { memory } from './memory.ts';
+import { naiveLoadBench } from './naive-load.ts';
+import { rateDiscipline } from './rate-discipline.ts';
 import { updateBenchmarksMd } from './support/benchmarks-md.ts';
 import { startBenchPostgres } from './support/postgres.ts';
 import { type BenchOutcome, readResults, writeResult } from './support/results.ts';
@@ -12,6 +18,11 @@ type Benchmark = (serverUrl: string) => Promise<BenchOutcome>;
 
 const BENCHMARKS: Record<string, Benchmark> = {
   'load-speed': loadSpeed,
+  'naive-load': naiveLoadBench,
+  'api-frugality': apiFrugality,
+  'rate-discipline': rateDiscipline,
+  memory,
+  'load-speed-profile': loadSpeedProfile,
 };
 
 const wanted = process.argv.slice(2);

@@ -9,5 +9,8 @@ import { fullRankings } from '../support/rankings.ts';
 const { rankings, ...settings } = JSON.parse(process.argv[2] ?? '{}') as PipelineSettings & {
   rankings: number;
 };
+const cpuBefore = process.cpuUsage();
 const run = await runPipelineBackfill(settings, fullRankings(rankings));
-process.stdout.write(`${JSON.stringify(run)}\n`);
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(`${JSON.stringify({ ...run, cpuMs })}\n`);

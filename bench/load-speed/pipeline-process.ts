@@ -6,11 +6,14 @@ import type { PipelineRun, PipelineSettings } from '../support/pipeline.ts';
 const CHILD = fileURLToPath(new URL('./pipeline-child.ts', import.meta.url));
 const run = promisify(execFile);
 
-/** The load-speed backfill of `rankings` full rankings, in a child process; optionally profiled. */
+/**
+ * The load-speed backfill of `rankings` full rankings, in a child process; optionally profiled.
+ * `cpuMs` is the ETL process's own CPU time (user + system) during the run.
+ */
 export async function runPipelineProcess(
   settings: PipelineSettings & { rankings: number },
   options: { cpuProfileDir?: string } = {},
-): Promise<PipelineRun> {
+): Promise<PipelineRun & { cpuMs: number }> {
   const profiling = options.cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`]
     : [];
@@ -20,5 +23,5 @@ export async function runPipelineProcess(
     { maxBuffer: 16 * 1024 * 1024 },
   );
   const line = stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as PipelineRun;
+  return JSON.parse(line) as PipelineRun & { cpuMs: number };
 }

@@ -19,6 +19,7 @@ process.on('message', (message: ParentRequest) => {
         byOutcome: simulator.counters.byOutcome,
         starts: [...simulator.counters.starts],
         maxStartsInSecond: simulator.counters.maxStartsInWindow(1000),
+        cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
       });
       break;
     case 'reset':

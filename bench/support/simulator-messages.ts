@@ -10,6 +10,8 @@ export interface CountersReply {
   /** `performance.now()` of every arrival in the simulator's process, arrival order. */
   starts: number[];
   maxStartsInSecond: number;
+  /** The simulator process's CPU time (user + system) since it started. */
+  cpuMs: number;
 }
 
 export type ChildReply = { type: 'ready'; url: string } | { type: 'reset' } | CountersReply;
