@@ -101,6 +101,22 @@ export interface RankingEntry {
   topLives: RankedTopLive[];
 }
 
+/**
+ * One successful response of a ranking page, exactly as received: what the archive keeps so the
+ * ranking can be rebuilt, or re-validated after a fix, without calling the API again.
+ */
+export interface RawPage {
+  page: number;
+  /** The response body, verbatim. */
+  body: string;
+  /** The envelope's `request_id`, when it had one. */
+  requestId: string | null;
+  status: number;
+  /** Requests this page took, retries included. */
+  attempts: number;
+  receivedAt: Date;
+}
+
 /** Every page of one ranking, fetched and checked: what `loadRanking` writes in one transaction. */
 export interface FetchedRanking {
   key: RankingKey;
@@ -110,4 +126,6 @@ export interface FetchedRanking {
   /** Requests made for this ranking, retries included. */
   apiCalls: number;
   fetchedAt: Date;
+  /** The pages as received, page 1 first; archived with the ranking when present. */
+  pages?: RawPage[];
 }

@@ -7,7 +7,13 @@ import {
   TransientError,
 } from './errors.ts';
 import { parseLossless } from './lossless-parse.ts';
-import { describeIssue, envelopeSchema, type RankingPageData, rankingPageSchema } from './wire.ts';
+import {
+  describeIssue,
+  envelopeSchema,
+  issuePath,
+  type RankingPageData,
+  rankingPageSchema,
+} from './wire.ts';
 
 /*
  * FastMoss's error codes are not documented, so failures are classified generically: by HTTP
@@ -227,10 +233,9 @@ export function invalidPageError(
   issue: Parameters<typeof describeIssue>[1] | undefined,
 ): InvalidResponseError {
   const problem = issue ? describeIssue('data', issue) : 'data: unreadable page';
-  const field = issue ? describeIssue('data', { ...issue, message: '' }).slice(0, -2) : undefined;
   return new InvalidResponseError(`FastMoss sent an invalid page for ${where}: ${problem}`, {
     page,
-    field,
+    field: issue ? issuePath('data', issue) : undefined,
     value: issue?.input,
   });
 }

@@ -1,17 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { ConfigError } from '../domain/errors.ts';
-import { type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
-import { classifyResponse, classifyTransportError, invalidPageError } from './classify.ts';
+import { type RankingKey, type RawPage, rankingKeyLabel } from '../domain/ranking.ts';
+import { classifyResponse, classifyTransportError, readRankingPage } from './classify.ts';
 import {
   AuthError,
   type FastmossError,
+  InvalidResponseError,
   isFatalToRun,
   QuotaError,
   TransientError,
   type TransientReason,
 } from './errors.ts';
-import { RequestLimiter } from './limiter.ts';
+import { RequestLimiter, type RequestStartGate } from './limiter.ts';
 import {
   TOP_CREATOR_PATH,
   type TopCreatorRequestBody,
@@ -23,7 +24,7 @@ import {
   type RetryTimingOptions,
   retryDelay,
 } from './retry-timing.ts';
-import { type RankingPageData, rankingPageSchema } from './wire.ts';
+import type { RankingPageData } from './wire.ts';
 
 export interface FastmossClientOptions {
   /** `https://openapi.fastmoss.com`; a path prefix is kept. */
@@ -50,6 +51,11 @@ export interface FastmossClientOptions {
   rateBurst?: number;
   /** Source of backoff jitter, in [0, 1). */
   random?: () => number;
+  /**
+   * A rate budget shared with other processes (see RequestStartGate), consulted after this
+   * client's own limiter admits a start. Default: none, only this client's limiter.
+   */
+  startGate?: RequestStartGate;
 }
 
 /** Which request an event or error is about. */
@@ -91,12 +97,18 @@ export interface RequestResult {
   /** HTTP requests made, retries included. */
   attempts: number;
   requestId: string | undefined;
+  /** The successful response's body, verbatim, its status and when it arrived. */
+  body: string;
+  status: number;
+  receivedAt: Date;
 }
 
 export interface FetchedPage extends RankingPageData {
   page: number;
   pagesize: number;
   attempts: number;
+  /** The response as received, for the archive. */
+  raw: RawPage;
 }
 
 export interface FastmossClient {
@@ -169,11 +181,18 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
 
   async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
     const release = await limiter.acquire();
+    try {
+      await options.startGate?.waitForStart();
+    } catch (error) {
+      release();
+      throw error;
+    }
     emit({ type: 'request-started', attempt: attemptNo, ...meta });
     const startedAt = performance.now();
     const context = { where, page: meta.page, redact };
     let verdict: ReturnType<typeof classifyResponse>;
     let status: number | undefined;
+    let bodyText = '';
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
       const response = await pool.request({
@@ -188,7 +207,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         signal: deadline,
       });
       status = response.statusCode;
-      const bodyText = await response.body.text();
+      bodyText = await response.body.text();
       verdict = classifyResponse(
         {
           status: response.statusCode,
@@ -214,7 +233,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       durationMs: Math.round(performance.now() - startedAt),
       ...meta,
     });
-    return verdict;
+    return { verdict, bodyText, status, receivedAt: new Date() };
   }
 
   async function request(
@@ -226,11 +245,32 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     const body = JSON.stringify(requestBody);
     for (let attemptNo = 1; ; attemptNo += 1) {
       if (fatal) throw skipped(fatal, meta, where, attemptNo - 1);
-      const verdict = await attempt(body, meta, where, attemptNo);
-      if (verdict.ok)
-        return { data: verdict.data, attempts: attemptNo, requestId: verdict.requestId };
+      const { verdict, bodyText, status, receivedAt } = await attempt(body, meta, where, attemptNo);
+      if (verdict.ok) {
+        return {
+          data: verdict.data,
+          attempts: attemptNo,
+          requestId: verdict.requestId,
+          body: bodyText,
+          status: status ?? 200,
+          receivedAt,
+        };
+      }
       const { error } = verdict;
       error.apiCalls = attemptNo;
+      if (error instanceof InvalidResponseError && meta.page !== undefined) {
+        // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
+        error.rawPages = [
+          {
+            page: meta.page,
+            body: bodyText,
+            requestId: error.requestId ?? null,
+            status: status ?? 0,
+            attempts: attemptNo,
+            receivedAt,
+          },
+        ];
+      }
       if (isFatalToRun(error)) fatal ??= error;
       if (!(error instanceof TransientError)) throw error;
       if (attemptNo >= maxAttempts) {
@@ -271,13 +311,24 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   async function fetchPage(key: RankingKey, page: number, pagesize = 100): Promise<FetchedPage> {
     const label = rankingKeyLabel(key);
     const result = await request(topCreatorRequestBody(key, page, pagesize), { label, page });
-    const parsed = rankingPageSchema.safeParse(result.data);
-    if (!parsed.success) {
-      const error = invalidPageError(`${label} page ${page}`, page, parsed.error.issues[0]);
-      error.apiCalls = result.attempts;
+    const raw: RawPage = {
+      page,
+      body: result.body,
+      requestId: result.requestId ?? null,
+      status: result.status,
+      attempts: result.attempts,
+      receivedAt: result.receivedAt,
+    };
+    try {
+      const data = readRankingPage(result.data, `${label} page ${page}`, page);
+      return { ...data, page, pagesize, attempts: result.attempts, raw };
+    } catch (error) {
+      if (error instanceof InvalidResponseError) {
+        error.apiCalls = result.attempts;
+        error.rawPages = [raw];
+      }
       throw error;
     }
-    return { ...parsed.data, page, pagesize, attempts: result.attempts };
   }
 
   return {

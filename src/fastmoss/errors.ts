@@ -1,4 +1,6 @@
 import { EtlError } from '../domain/errors.ts';
+import type { RawPage } from '../domain/ranking.ts';
+import { JsonNumber } from './lossless-parse.ts';
 
 /** What the pipeline needs to know about the call that failed, besides the message. */
 export interface FastmossErrorDetails {
@@ -86,6 +88,37 @@ export class TransientError extends FastmossError {
  */
 export class InvalidResponseError extends FastmossError {
   readonly code = 'FASTMOSS_INVALID_RESPONSE';
+  /** The field that failed, e.g. `data.list[3].live_gmv`; undefined when the page as a whole did. */
+  readonly field: string | undefined;
+  /** The offending value as JSON text (cut to 200 characters), when known. */
+  readonly value: string | undefined;
+  /** Every page of the ranking received so far, the failing one included, for the quarantine. */
+  rawPages: RawPage[] = [];
+
+  constructor(
+    message: string,
+    details: FastmossErrorDetails & { field?: string; value?: unknown } = {},
+  ) {
+    super(message, details);
+    this.field = details.field;
+    this.value = details.value === undefined ? undefined : valueText(details.value);
+  }
+}
+
+const MAX_VALUE_CHARS = 200;
+
+/** A wire value as JSON text, numbers as the digits sent. */
+function valueText(value: unknown): string {
+  let text: string;
+  if (value instanceof JsonNumber) text = value.text;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
 }
 
 /** Errors that stop the whole run rather than one ranking. */

@@ -1,3 +1,13 @@
+/**
+ * A budget of request starts shared beyond this process (e.g. by every worker on one database).
+ * `waitForStart` resolves when one more request may start now; the client calls it once per
+ * attempt, after its own RequestLimiter has admitted the attempt, so a slot of the shared budget
+ * is never held by a request still waiting for a local concurrency slot.
+ */
+export interface RequestStartGate {
+  waitForStart(): Promise<void>;
+}
+
 /** Gives back the concurrency slot taken by `acquire`. Idempotent. */
 export type ReleaseSlot = () => void;
 

@@ -208,11 +208,16 @@ export const envelopeSchema = z.object(
 
 export type Envelope = z.output<typeof envelopeSchema>;
 
-/** `data.list[3].creator.uid: expected an integer id`, from a zod issue under `data`. */
-export function describeIssue(root: string, issue: z.core.$ZodIssue): string {
+/** `data.list[3].creator.uid`, the field a zod issue under `data` is about. */
+export function issuePath(root: string, issue: z.core.$ZodIssue): string {
   let path = root;
   for (const segment of issue.path) {
     path += typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`;
   }
-  return `${path}: ${issue.message}`;
+  return path;
+}
+
+/** `data.list[3].creator.uid: expected an integer id`, from a zod issue under `data`. */
+export function describeIssue(root: string, issue: z.core.$ZodIssue): string {
+  return `${issuePath(root, issue)}: ${issue.message}`;
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchedPage } from '../../src/fastmoss/client.ts';
 import { InvalidResponseError } from '../../src/fastmoss/errors.ts';
-import { checkRankingPages, pagesNeeded, rowsExpectedOnPage } from '../../src/fastmoss/ranking.ts';
+import {
+  type CheckedPage,
+  checkRankingPages,
+  pagesNeeded,
+  rowsExpectedOnPage,
+} from '../../src/fastmoss/ranking.ts';
 import type { WireEntry } from '../../src/fastmoss/wire.ts';
 import { rankingKey } from '../support/simulator.ts';
 
@@ -29,7 +33,7 @@ function entry(uid: number, units: number, gmv: string): WireEntry {
 }
 
 /** Pages of a consistent ranking of `total` rows, units and gmv both descending. */
-function pages(total: number): FetchedPage[] {
+function pages(total: number): CheckedPage[] {
   const served = Math.min(total, 500);
   return Array.from({ length: pagesNeeded(total) }, (_, index) => {
     const page = index + 1;
@@ -40,8 +44,6 @@ function pages(total: number): FetchedPage[] {
     });
     return {
       page,
-      pagesize: 100,
-      attempts: 1,
       total,
       entries,
       dateType: 'day',
@@ -50,7 +52,7 @@ function pages(total: number): FetchedPage[] {
   });
 }
 
-function problem(key: ReturnType<typeof rankingKey>, fetched: FetchedPage[]): string {
+function problem(key: ReturnType<typeof rankingKey>, fetched: CheckedPage[]): string {
   try {
     checkRankingPages(key, fetched);
   } catch (error) {
@@ -86,10 +88,24 @@ describe('checkRankingPages', () => {
     expect(problem(key, fetched)).toContain('page 3: data.total is 301 but page 1 said 300');
   });
 
-  it('refuses a short page and a page longer than the page size', () => {
-    const short = pages(250);
-    short[1]?.entries.pop();
-    expect(problem(key, short)).toContain('page 2: data.list has 99 rows, expected 100');
+  it('accepts a list that ends early: a short page followed only by empty pages', () => {
+    const endsOnPage2 = pages(450);
+    endsOnPage2[1]?.entries.splice(40);
+    for (const later of endsOnPage2.slice(2)) later.entries = [];
+    const entries = checkRankingPages(key, endsOnPage2);
+    expect(entries).toHaveLength(140);
+    expect(entries.at(-1)?.rank).toBe(140);
+  });
+
+  it('refuses rows after a page that ended the list early', () => {
+    const gap = pages(250);
+    gap[1]?.entries.pop();
+    expect(problem(key, gap)).toContain(
+      'page 3: data.list has 50 rows after page 2 ended the list early (total 250)',
+    );
+  });
+
+  it('refuses a page longer than the page size', () => {
     const long = pages(50);
     long[0]?.entries.push(entry(999, 1, '0.5'));
     expect(problem(key, long)).toContain('page 1: data.list has 51 rows, expected 50');
