@@ -27,31 +27,39 @@ WHERE r.period_type = 'week'
 ORDER BY r.region, r.live_gmv DESC, r.rank;
 
 -- name: risers_and_fallers
--- Who climbed or fell furthest in each region's GMV ranking, latest week against the week before?
+-- Who climbed or fell furthest in each region's GMV ranking, latest week against the week loaded before it?
 WITH params AS (
   SELECT 'week'::text AS period_type, 5 AS per_direction
 ),
 periods AS (
-  SELECT period_start, row_number() OVER (ORDER BY period_start DESC) AS age
-  FROM (SELECT DISTINCT period_start FROM fastmoss.ranking_snapshots
-         WHERE period_type = (SELECT period_type FROM params)) p
+  SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = p.period_type) AS current_start,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = p.period_type
+             AND period_start < (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+                                  WHERE period_type = p.period_type)) AS previous_start
+  FROM params p
 ),
 moves AS (
   -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
   SELECT r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname,
-         max(r.period_value) FILTER (WHERE pr.age = 2) AS previous_period,
-         max(r.period_value) FILTER (WHERE pr.age = 1) AS current_period,
-         min(r.rank) FILTER (WHERE pr.age = 2) AS previous_rank,
-         min(r.rank) FILTER (WHERE pr.age = 1) AS current_rank,
-         sum(r.live_usd_gmv) FILTER (WHERE pr.age = 1)
-           - sum(r.live_usd_gmv) FILTER (WHERE pr.age = 2) AS usd_gmv_change
+         max(r.period_value) FILTER (WHERE r.period_start = pr.previous_start) AS previous_period,
+         max(r.period_value) FILTER (WHERE r.period_start = pr.current_start) AS current_period,
+         min(r.rank) FILTER (WHERE r.period_start = pr.previous_start) AS previous_rank,
+         min(r.rank) FILTER (WHERE r.period_start = pr.current_start) AS current_rank,
+         sum(r.live_usd_gmv) FILTER (WHERE r.period_start = pr.current_start)
+           - sum(r.live_usd_gmv) FILTER (WHERE r.period_start = pr.previous_start)
+           AS usd_gmv_change
   FROM fastmoss.v_rankings r
-  JOIN periods pr ON pr.period_start = r.period_start AND pr.age <= 2
+  CROSS JOIN periods pr
   WHERE r.period_type = (SELECT period_type FROM params)
+    -- Scalar subqueries, so Postgres looks the two periods up by index before joining.
+    AND r.period_start IN ((SELECT current_start FROM periods), (SELECT previous_start FROM periods))
     AND r.order_field = 'gmv'
     AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
   GROUP BY r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname
-  HAVING count(*) FILTER (WHERE pr.age = 1) = 1 AND count(*) FILTER (WHERE pr.age = 2) = 1
+  HAVING count(*) FILTER (WHERE r.period_start = pr.current_start) = 1
+     AND count(*) FILTER (WHERE r.period_start = pr.previous_start) = 1
 ),
 ordered AS (
   SELECT m.*, m.previous_rank - m.current_rank AS places_gained,
@@ -175,17 +183,24 @@ ORDER BY top_share DESC NULLS LAST, r.region;
 WITH params AS (
   SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
            WHERE period_type = 'month') AS month_start
+),
+multi_region AS (
+  SELECT e.creator_uid, s.period_value AS month,
+         count(DISTINCT s.region) AS regions,
+         string_agg(DISTINCT s.region, ', ' ORDER BY s.region) AS region_list,
+         min(e.rank) AS best_rank
+  FROM fastmoss.ranking_snapshots s
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  WHERE s.period_type = 'month'
+    AND s.period_start = (SELECT month_start FROM params)
+  GROUP BY e.creator_uid, s.period_value
+  HAVING count(DISTINCT s.region) > 1
 )
-SELECT r.creator_uid_text, r.creator_unique_id, r.creator_nickname, r.period_value AS month,
-       count(DISTINCT r.region) AS regions,
-       string_agg(DISTINCT r.region, ', ' ORDER BY r.region) AS region_list,
-       min(r.rank) AS best_rank
-FROM fastmoss.v_rankings r
-WHERE r.period_type = 'month'
-  AND r.period_start = (SELECT month_start FROM params)
-GROUP BY r.creator_uid_text, r.creator_unique_id, r.creator_nickname, r.period_value
-HAVING count(DISTINCT r.region) > 1
-ORDER BY regions DESC, best_rank, r.creator_uid_text;
+SELECT m.creator_uid::text AS creator_uid_text, c.unique_id AS creator_unique_id,
+       c.nickname AS creator_nickname, m.month, m.regions, m.region_list, m.best_rank
+FROM multi_region m
+JOIN fastmoss.creators c ON c.uid = m.creator_uid
+ORDER BY m.regions DESC, m.best_rank, m.creator_uid;
 
 -- name: best_live_streams_of_month
 -- Which single live streams sold the most (GMV, local currency) in each region in the latest loaded month?
@@ -196,45 +211,61 @@ WITH params AS (
            WHERE period_type = 'month') AS month_start
 ),
 ranked AS (
-  SELECT t.region, t.period_value AS month, t.room_id_text, t.title, t.creator_uid_text,
-         t.creator_unique_id, t.entry_rank AS creator_rank, t.units_sold, t.gmv, t.currency,
-         row_number() OVER (PARTITION BY t.region ORDER BY t.gmv DESC NULLS LAST, t.room_id)
+  -- Ranked on the narrow table first; titles and creators are looked up for the winners only.
+  SELECT s.region, s.period_value AS month, t.snapshot_id, t.rank AS creator_rank, t.room_id,
+         t.units_sold, t.gmv, t.currency,
+         row_number() OVER (PARTITION BY s.region ORDER BY t.gmv DESC NULLS LAST, t.room_id)
            AS live_rank
-  FROM fastmoss.v_top_lives t
-  WHERE t.period_type = 'month'
-    AND t.period_start = (SELECT month_start FROM params)
-    AND t.order_field = 'gmv'
-    AND t.product_category_id IS NULL AND t.creator_category_id IS NULL
+  FROM fastmoss.ranking_snapshots s
+  JOIN fastmoss.ranking_top_lives t ON t.snapshot_id = s.id
+  WHERE s.period_type = 'month'
+    AND s.period_start = (SELECT month_start FROM params)
+    AND s.order_field = 'gmv'
+    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
 )
-SELECT region, month, live_rank, room_id_text, title, creator_uid_text, creator_unique_id,
-       creator_rank, units_sold, gmv, currency
-FROM ranked
-WHERE live_rank <= (SELECT top_n FROM params)
-ORDER BY region, live_rank;
+SELECT r.region, r.month, r.live_rank, r.room_id::text AS room_id_text, l.title,
+       e.creator_uid::text AS creator_uid_text, c.unique_id AS creator_unique_id,
+       r.creator_rank, r.units_sold, r.gmv, r.currency
+FROM ranked r
+JOIN fastmoss.ranking_entries e ON e.snapshot_id = r.snapshot_id AND e.rank = r.creator_rank
+JOIN fastmoss.creators c ON c.uid = e.creator_uid
+JOIN fastmoss.live_streams l ON l.room_id = r.room_id
+WHERE r.live_rank <= (SELECT top_n FROM params)
+ORDER BY r.region, r.live_rank;
 
 -- name: follower_growth_vs_gmv
--- Did the creators who gained the most followers also sell the most? Latest week against the week before.
+-- Did the creators who gained the most followers also sell the most? Latest week against the week loaded before it.
 WITH params AS (SELECT 'week'::text AS period_type),
 periods AS (
-  SELECT period_value, row_number() OVER (ORDER BY period_start DESC) AS age
-  FROM (SELECT DISTINCT period_value, period_start FROM fastmoss.ranking_snapshots
-         WHERE period_type = (SELECT period_type FROM params)) p
+  SELECT (SELECT period_value FROM fastmoss.ranking_snapshots
+           WHERE period_type = p.period_type
+           ORDER BY period_start DESC LIMIT 1) AS current_period,
+         (SELECT period_value FROM fastmoss.ranking_snapshots
+           WHERE period_type = p.period_type
+             AND period_start < (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+                                  WHERE period_type = p.period_type)
+           ORDER BY period_start DESC LIMIT 1) AS previous_period
+  FROM params p
 ),
 pairs AS (
   -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
   SELECT h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname,
-         max(h.period_value) FILTER (WHERE pr.age = 2) AS previous_period,
-         max(h.period_value) FILTER (WHERE pr.age = 1) AS current_period,
-         max(h.follower_count) FILTER (WHERE pr.age = 2) AS followers_before,
-         max(h.follower_count) FILTER (WHERE pr.age = 1) AS followers_now,
-         max(h.live_usd_gmv) FILTER (WHERE pr.age = 1) AS live_usd_gmv
+         max(h.follower_count) FILTER (WHERE h.period_value = pr.previous_period)
+           AS followers_before,
+         max(h.follower_count) FILTER (WHERE h.period_value = pr.current_period) AS followers_now,
+         max(h.live_usd_gmv) FILTER (WHERE h.period_value = pr.current_period) AS live_usd_gmv,
+         pr.previous_period, pr.current_period
   FROM fastmoss.v_creator_history h
-  JOIN periods pr ON pr.period_value = h.period_value
+  CROSS JOIN periods pr
   WHERE h.period_type = (SELECT period_type FROM params)
-    AND h.period_value IN (SELECT period_value FROM periods WHERE age <= 2)
+    -- Scalar subqueries, so Postgres filters the view's grouping before it aggregates.
+    AND h.period_value IN ((SELECT current_period FROM periods),
+                           (SELECT previous_period FROM periods))
     AND h.follower_count IS NOT NULL
-  GROUP BY h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname
-  HAVING count(*) FILTER (WHERE pr.age = 1) = 1 AND count(*) FILTER (WHERE pr.age = 2) = 1
+  GROUP BY h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname,
+           pr.previous_period, pr.current_period
+  HAVING count(*) FILTER (WHERE h.period_value = pr.current_period) = 1
+     AND count(*) FILTER (WHERE h.period_value = pr.previous_period) = 1
 )
 SELECT region, creator_uid_text, creator_unique_id, creator_nickname, previous_period,
        current_period, followers_before, followers_now,

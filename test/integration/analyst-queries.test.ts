@@ -16,9 +16,7 @@ const queries = new Map((await readAnalystQueries()).map((query) => [query.name,
 let fixture: WarehouseFixture;
 
 beforeAll(async () => {
-  const started = performance.now();
   fixture = await loadSimulatedWarehouse(db.pool);
-  console.log(`fixture ${Math.round(performance.now() - started)} ms`);
 });
 
 type Row = Record<string, unknown>;
