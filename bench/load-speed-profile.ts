@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measurePageCosts } from './load-speed/page-costs.ts';
 import { runPipelineProcess } from './load-speed/pipeline-process.ts';
 import { CONCURRENCY, RANKINGS, UNLIMITED_RPS } from './load-speed.ts';
 import { type CpuProfile, type SelfTime, selfTimes } from './support/cpu-profile.ts';
@@ -45,6 +46,7 @@ export async function loadSpeedProfile(serverUrl: string): Promise<BenchOutcome>
     if (!file) throw new Error('node --cpu-prof wrote no profile');
     const profile = JSON.parse(await readFile(path.join(profileDir, file), 'utf8')) as CpuProfile;
     const { byFunction, byPlace, totalMs } = selfTimes(profile, ROOT);
+    const costs = measurePageCosts();
     const idle = byPlace.find((time) => time.name === '(idle)')?.ms ?? 0;
     const busyShare = 1 - idle / totalMs;
     await writeFile(
@@ -54,6 +56,10 @@ export async function loadSpeedProfile(serverUrl: string): Promise<BenchOutcome>
         `the ETL process only (simulator and Postgres run in processes of their own).`,
         `Wall ${seconds(run.durationMs)} under the profiler; profile ${seconds(totalMs)}, of which idle ${seconds(idle)} (busy ${(busyShare * 100).toFixed(0)}%).`,
         `Process CPU time ${seconds(run.cpuMs)}. Self time: time with the function itself on top of the stack.`,
+        '',
+        `Per 100-row page (${costs.pageBytes} bytes), CPU measured apart from I/O in the harness:`,
+        `  JSON.parse ${costs.jsonParseMs.toFixed(2)} ms; lossless parse ${costs.losslessParseMs.toFixed(2)} ms; lossless parse + zod validation ${costs.losslessParseAndValidateMs.toFixed(2)} ms`,
+        `  x 1,500 pages = ${seconds(costs.losslessParseAndValidateMs * 1500)} of CPU for parse + validation.`,
         '',
         'Self time by file or package:',
         ...rows(byPlace, 20),
@@ -78,6 +84,11 @@ export async function loadSpeedProfile(serverUrl: string): Promise<BenchOutcome>
         wallMsUnderProfiler: Math.round(run.durationMs),
         processCpuMs: Math.round(run.cpuMs),
         profileMs: Math.round(totalMs),
+        pageCostsMs: {
+          jsonParse: round(costs.jsonParseMs),
+          losslessParse: round(costs.losslessParseMs),
+          losslessParseAndValidate: round(costs.losslessParseAndValidateMs),
+        },
         idleMs: Math.round(idle),
         topFunction: top ? { ...top, ms: Math.round(top.ms), share: round(top.share, 3) } : null,
         byPlace: byPlace.slice(0, 12).map((time) => ({

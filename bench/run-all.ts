@@ -4,6 +4,7 @@
  * from every result on disk. Benchmarks measure and report; a missed target does not fail this.
  */
 
+import { loadavg } from 'node:os';
 import { apiFrugality } from './api-frugality.ts';
 import { loadSpeed } from './load-speed.ts';
 import { loadSpeedProfile } from './load-speed-profile.ts';
@@ -42,8 +43,9 @@ try {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     console.log(`${name}: running`);
     const started = performance.now();
+    const loadBefore = loadavg()[0] ?? 0;
     try {
-      const result = await writeResult(await benchmark(postgres.serverUrl));
+      const result = await writeResult(await benchmark(postgres.serverUrl), loadBefore);
       const took = ((performance.now() - started) / 1000).toFixed(0);
       console.log(
         `${name}: ${result.figure} against ${result.against}; ratio ${result.ratio ?? '-'}; target ${result.target}: ${result.met ? 'met' : 'MISSED'} (${took} s)`,

@@ -26,7 +26,7 @@ export function resultsTable(results: BenchResult[]): string {
     (a, b) => (ORDER.indexOf(a.name) + 1 || 99) - (ORDER.indexOf(b.name) + 1 || 99),
   );
   const lines = [
-    '| benchmark | figure | floor / target | ratio | met | machine | date |',
+    '| benchmark | figure | floor / target | ratio | met | machine (load avg before/after) | date |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...sorted.map((result) =>
       [
@@ -36,7 +36,9 @@ export function resultsTable(results: BenchResult[]): string {
         cell(`${result.against}; target ${result.target}`),
         result.ratio === null ? '-' : result.ratio.toFixed(2),
         result.met ? 'yes' : '**no**',
-        cell(machineLabel(result.machine)),
+        cell(
+          `${machineLabel(result.machine)} (load ${result.loadAverage?.before ?? '?'}/${result.loadAverage?.after ?? '?'})`,
+        ),
         result.date.slice(0, 10),
         '',
       ]

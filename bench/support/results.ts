@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, type Machine } from './machine.ts';
 
@@ -18,17 +19,26 @@ export interface BenchResult {
   met: boolean;
   machine: Machine;
   date: string;
+  /**
+   * 1-minute load average before and after: the machine may be shared, and a figure measured
+   * beside other work (load above the core count) is slower than the code is.
+   */
+  loadAverage: { before: number; after: number };
   /** Everything measured, for whoever picks the next optimisation. */
   details: Record<string, unknown>;
 }
 
-export type BenchOutcome = Omit<BenchResult, 'machine' | 'date'>;
+export type BenchOutcome = Omit<BenchResult, 'machine' | 'date' | 'loadAverage'>;
 
-export async function writeResult(outcome: BenchOutcome): Promise<BenchResult> {
+export async function writeResult(
+  outcome: BenchOutcome,
+  loadBefore: number = loadavg()[0] ?? 0,
+): Promise<BenchResult> {
   const result: BenchResult = {
     ...outcome,
     machine: describeMachine(),
     date: new Date().toISOString(),
+    loadAverage: { before: round(loadBefore), after: round(loadavg()[0] ?? 0) },
   };
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(
