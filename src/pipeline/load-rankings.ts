@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import { finishRun, planJobs, type RunStatus, type RunTrigger, startRun } from '../db/ledger.ts';
+import { deleteExpiredPages } from '../db/raw-archive.ts';
 import { rankingKeyLabel } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 import { describeError, type RankingOutcome, type RunJobsOptions, runJobs } from './run-jobs.ts';
@@ -39,6 +40,7 @@ export interface LoadRankingsRequest
     | 'loadRanking'
     | 'isRunFatal'
     | 'apiCallsOf'
+    | 'quarantineOf'
     | 'stopSignal'
     | 'abortSignal'
     | 'pollMs'
@@ -53,6 +55,8 @@ export interface LoadRankingsRequest
   rankingsInFlight: number;
   /** Recorded with the run in etl_runs.options. */
   runOptions: unknown;
+  /** Archived raw pages older than this many days are deleted once the run ends; unset: kept. */
+  rawRetentionDays?: number;
   onPlanned?: (plan: { selected: number; skipped: number; toLoad: number }) => void;
   onOutcome?: (outcome: RankingOutcome) => void;
 }
@@ -96,14 +100,9 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     await session.close();
   }
 
-  const ledger = await pool.query<{
-    status: string;
-    count: string;
-  }>(
-    `SELECT status, count(*) AS count FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) GROUP BY status`,
-    [plan.jobIds],
-  );
-  const byStatus = new Map(ledger.rows.map((row) => [row.status, Number(row.count)]));
+  const finishedWith = (status: 'succeeded' | 'failed') =>
+    [...result.finished].filter(([, outcome]) => outcome === status).map(([id]) => id);
+  const failedIds = finishedWith('failed');
   const failedRows = await pool.query<{
     region: string;
     product_category_id: number | null;
@@ -114,8 +113,8 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     last_error: string | null;
   }>(
     `SELECT region, product_category_id, creator_category_id, period_type, period_value, order_field, last_error
-     FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) AND status = 'failed' ORDER BY id`,
-    [plan.jobIds],
+     FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) ORDER BY id`,
+    [failedIds],
   );
   const failures = failedRows.rows.map((row) => ({
     ranking: rankingKeyLabel({
@@ -128,8 +127,8 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     }),
     reason: row.last_error ?? 'unknown',
   }));
-  const succeeded = byStatus.get('succeeded') ?? 0;
-  const failed = byStatus.get('failed') ?? 0;
+  const succeeded = finishedWith('succeeded').length;
+  const failed = failedIds.length;
   const unfinished = plan.jobIds.length - succeeded - failed;
   const status: RunStatus = result.fatal
     ? 'failed'
@@ -161,5 +160,8 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     apiCalls: summary.apiCalls,
     rowsLoaded: summary.rowsLoaded,
   });
+  if (request.rawRetentionDays !== undefined) {
+    await deleteExpiredPages(pool, request.rawRetentionDays);
+  }
   return summary;
 }

@@ -9,8 +9,10 @@ import {
   markSucceeded,
   releaseJob,
 } from '../db/ledger.ts';
+import { type QuarantineReason, quarantineRanking } from '../db/quarantine.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { EtlError } from '../domain/errors.ts';
-import type { FetchedRanking, RankingKey } from '../domain/ranking.ts';
+import type { FetchedRanking, RankingKey, RawPage } from '../domain/ranking.ts';
 
 /** Fetches one ranking, every page checked. Throws a typed error on failure. */
 export type FetchRanking = (key: RankingKey) => Promise<FetchedRanking>;
@@ -48,6 +50,11 @@ export interface RunJobsOptions {
   isRunFatal: (error: unknown) => boolean;
   /** Requests made before a fetch failed, if the error knows. */
   apiCallsOf: (error: unknown) => number;
+  /**
+   * For a failure that is the data's fault (pages that failed validation), the pages as received
+   * and why: the ranking is quarantined with them as its job fails. Undefined: just fail.
+   */
+  quarantineOf?: (error: unknown) => ({ pages: RawPage[] } & QuarantineReason) | undefined;
   /** Once aborted: claim nothing more; rankings in flight finish. */
   stopSignal?: AbortSignal;
   /** Once aborted: give back every ranking still in flight and return now. */
@@ -64,6 +71,12 @@ export interface RunJobsResult {
   interrupted: boolean;
   apiCalls: number;
   rowsLoaded: number;
+  /**
+   * How each job ended as this run saw it: finished here, or seen finished by another worker.
+   * The ledger alone cannot say: another run's `--force` may set a job pending again after this
+   * run saw it loaded.
+   */
+  finished: Map<string, 'succeeded' | 'failed'>;
 }
 
 class ReleasedError extends Error {}
@@ -90,6 +103,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     interrupted: false,
     apiCalls: 0,
     rowsLoaded: 0,
+    finished: new Map(),
   };
   const stopped = () =>
     options.stopSignal?.aborted === true || options.abortSignal?.aborted === true;
@@ -97,6 +111,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
   const finish = (outcome: RankingOutcome) => {
     result.apiCalls += outcome.apiCalls;
     result.rowsLoaded += outcome.rowsLoaded;
+    if (outcome.status !== 'released') result.finished.set(outcome.jobId, outcome.status);
     options.onOutcome?.(outcome);
   };
 
@@ -159,12 +174,20 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         });
         return;
       }
-      await markFailed(pool, job.id, {
+      const failure = {
         workerId,
         apiCalls,
         durationMs: elapsed(),
         error: describeError(error),
-      });
+      };
+      const quarantined = options.quarantineOf?.(error);
+      if (quarantined === undefined) await markFailed(pool, job.id, failure);
+      else {
+        await inTransaction(pool, async (tx) => {
+          await markFailed(tx, job.id, failure);
+          await quarantineRanking(tx, { key: job.key, runId, ...quarantined });
+        });
+      }
       finish({
         jobId: job.id,
         key: job.key,
@@ -209,7 +232,10 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       const statuses = await jobStatuses(pool, [...heldElsewhere]);
       for (const id of [...heldElsewhere]) {
         const job = statuses.get(id);
-        if (!job || job.status === 'succeeded' || job.status === 'failed') heldElsewhere.delete(id);
+        if (job?.status === 'succeeded' || job?.status === 'failed') {
+          result.finished.set(id, job.status);
+          heldElsewhere.delete(id);
+        } else if (!job) heldElsewhere.delete(id);
         else if (job.claimable) {
           heldElsewhere.delete(id);
           queue.push(id);
