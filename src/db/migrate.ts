@@ -24,6 +24,10 @@ export async function migrateDatabase(target: pg.Pool | string): Promise<void> {
   const pool = typeof target === 'string' ? createPool(target, { max: 1 }) : target;
   try {
     const client = await pool.connect();
+    // A connection lost while checked out is an 'error' event that would crash the process; the
+    // next statement fails instead and becomes a MigrationError.
+    const ignoreLost = () => undefined;
+    client.on('error', ignoreLost);
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       try {
@@ -36,6 +40,7 @@ export async function migrateDatabase(target: pg.Pool | string): Promise<void> {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
       }
     } finally {
+      client.off('error', ignoreLost);
       client.release();
     }
   } catch (error) {
