@@ -3,6 +3,8 @@ import { backfill } from './commands/backfill.ts';
 import { demo } from './commands/demo.ts';
 import { EXIT, type ExitCode } from './commands/exit-codes.ts';
 import { migrate } from './commands/migrate.ts';
+import { type RebuildFlags, rebuild } from './commands/rebuild.ts';
+import { replay } from './commands/replay.ts';
 import { runNow } from './commands/run-now.ts';
 import { schedule } from './commands/schedule.ts';
 import { simulator } from './commands/simulator.ts';
@@ -77,6 +79,20 @@ program
   )
   .option('--keep', 'keep Postgres and the simulator running until Ctrl-C')
   .action(action((flags: { keep?: boolean }) => demo(flags, loadConfig(), new Date())));
+
+program
+  .command('rebuild')
+  .description('rewrite the warehouse from the raw page archive: no API call')
+  .option('--from <date>', 'only rankings whose period ends on or after this day, YYYY-MM-DD')
+  .option('--to <date>', 'only rankings whose period starts on or before this day, YYYY-MM-DD')
+  .option('--json', 'print one JSON object')
+  .action(action((flags: RebuildFlags) => rebuild(flags, loadConfig())));
+
+program
+  .command('replay')
+  .description('re-validate quarantined rankings from their stored pages; load those that pass')
+  .option('--json', 'print one JSON object')
+  .action(action((flags: { json?: boolean }) => replay(loadConfig(), flags)));
 
 program
   .command('simulator')

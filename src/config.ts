@@ -37,6 +37,8 @@ export interface Config {
   rps: number;
   maxAttempts: number;
   requestTimeoutMs: number;
+  /** Archived raw pages older than this many days are deleted after each run; unset: kept forever. */
+  rawRetentionDays: number | undefined;
   /** How long a claimed job stays reserved without a heartbeat before other workers may take it. */
   leaseSeconds: number;
   lookbackDays: number;
@@ -185,6 +187,10 @@ export function loadConfig(env: Env = process.env): Config {
       100,
       600_000,
     ),
+    rawRetentionDays:
+      env.RAW_RETENTION_DAYS === undefined || env.RAW_RETENTION_DAYS.trim() === ''
+        ? undefined
+        : integerIn('RAW_RETENTION_DAYS', env.RAW_RETENTION_DAYS, 0, 1, 36_500),
     leaseSeconds: integerIn('ETL_LEASE_SECONDS', env.ETL_LEASE_SECONDS, 300, 5, 86_400),
     lookbackDays: integerIn('LOOKBACK_DAYS', env.LOOKBACK_DAYS, 3, 0, 60),
     crons: {

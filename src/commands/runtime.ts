@@ -14,6 +14,7 @@ import { fetchRanking } from '../fastmoss/ranking.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
 import { loadRankings, type RunSummary } from '../pipeline/load-rankings.ts';
+import { quarantineOf } from '../pipeline/quarantine-reason.ts';
 import type { RankingOutcome } from '../pipeline/run-jobs.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 
@@ -140,6 +141,8 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     },
     isRunFatal: isFatalToRun,
     apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
+    quarantineOf,
+    rawRetentionDays: config.rawRetentionDays,
     onOutcome: (outcome) => {
       metrics.rankingFinished(
         outcome.status === 'succeeded'

@@ -1,6 +1,12 @@
 import type { ClientBase, Pool } from 'pg';
-import type { OrderField, PeriodType, RankingKey, Region } from '../domain/ranking.ts';
+import type { RankingKey } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
+import {
+  matchesRankingKey,
+  type RankingKeyRow,
+  rankingKeyOf,
+  rankingKeyParams,
+} from './ranking-key-sql.ts';
 
 /*
  * The job ledger: fastmoss.etl_jobs (one row per ranking key ever planned) and fastmoss.etl_runs
@@ -122,30 +128,13 @@ const FREE_TO_CLAIM = `
             OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a
                            WHERE a.application_name = '${WORKER_APPLICATION_PREFIX}' || j.locked_by))))`;
 
-interface JobRow {
+interface JobRow extends RankingKeyRow {
   id: string;
-  region: string;
-  product_category_id: number | null;
-  creator_category_id: number | null;
-  period_type: string;
-  period_value: string;
-  order_field: string;
   attempts: number;
 }
 
 function toClaimedJob(row: JobRow): ClaimedJob {
-  return {
-    id: row.id,
-    attempts: row.attempts,
-    key: {
-      region: row.region as Region,
-      productCategoryId: row.product_category_id,
-      creatorCategoryId: row.creator_category_id,
-      periodType: row.period_type as PeriodType,
-      periodValue: row.period_value,
-      orderField: row.order_field as OrderField,
-    },
-  };
+  return { id: row.id, attempts: row.attempts, key: rankingKeyOf(row) };
 }
 
 /** Claims those of `candidateIds` that are free, highest priority first, with a lease. */
@@ -201,6 +190,24 @@ export async function markSucceeded(
     [jobId, outcome.workerId, outcome.apiCalls, outcome.rowsLoaded, outcome.durationMs],
   );
   return result.rowCount === 1;
+}
+
+/**
+ * Marks the job of a ranking loaded from stored pages (replay), whoever last ran it; a job a
+ * worker is running now is left to that worker. Call inside the load's transaction.
+ */
+export async function markReplayed(
+  db: Queryable,
+  key: RankingKey,
+  outcome: { rowsLoaded: number },
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.etl_jobs j
+     SET status = 'succeeded', rows_loaded = $7, last_error = NULL, finished_at = now(),
+         updated_at = now()
+     WHERE ${matchesRankingKey('j', 1)} AND j.status <> 'running'`,
+    [...rankingKeyParams(key), outcome.rowsLoaded],
+  );
 }
 
 export async function markFailed(

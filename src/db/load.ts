@@ -4,7 +4,9 @@ import type pg from 'pg';
 import { type FetchedRanking, type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
 import { type PeriodBounds, periodBounds } from '../plan/periods.ts';
 import { RankingLoadError } from './errors.ts';
+import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
 import { type RankingRows, rankingRows, stripNul } from './ranking-rows.ts';
+import { archivePages } from './raw-archive.ts';
 
 export interface LoadRankingOptions {
   /** The etl_runs row this load belongs to; stored on the snapshot. */
@@ -195,6 +197,7 @@ async function writeRanking(
 ): Promise<LoadedRanking> {
   const rows = rankingRows(ranking);
   const seenAt = ranking.fetchedAt;
+  await lockRankingSeries(client, ranking.key);
   await execute(client, upsertCreatorCategories(rows));
   if (ranking.key.productCategoryId !== null) {
     await execute(client, upsertProductCategory(ranking.key.productCategoryId));
@@ -207,6 +210,10 @@ async function writeRanking(
   for (const statement of deleteSnapshotContent(snapshotId)) await execute(client, statement);
   await execute(client, insertEntries(rows, snapshotId));
   await execute(client, insertTopLives(rows, snapshotId));
+  await refreshQualityFlags(client, snapshotId);
+  if (ranking.pages !== undefined) {
+    await archivePages(client, ranking.key, bounds, ranking.pages, runId);
+  }
   return { snapshotId, entries: rows.entries.rank.length, topLives: rows.topLives.rank.length };
 }
 
@@ -218,7 +225,8 @@ function describeDatabaseError(error: unknown): string {
 
 /**
  * Writes one fetched ranking in one transaction: categories, creators and live streams upserted,
- * the snapshot upserted by its key, its previous entries and top lives replaced. Readers see the
+ * the snapshot upserted by its key, its previous entries and top lives replaced, its quality
+ * flags set, and its pages as received (when the ranking carries them) archived. Readers see the
  * previous version or the new one, never a mix; on any failure the previous version stays.
  */
 export async function loadRanking(

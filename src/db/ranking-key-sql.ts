@@ -1,0 +1,52 @@
+import type { RankingKey } from '../domain/ranking.ts';
+
+/*
+ * Matching a table's ranking-key columns to one key in plain SQL. The category columns use
+ * IS NOT DISTINCT FROM because NULL means "all categories" and must match NULL.
+ */
+
+/** The six key columns, in the order of `rankingKeyParams`. */
+export const RANKING_KEY_COLUMNS =
+  'region, product_category_id, creator_category_id, period_type, period_value, order_field';
+
+/** `alias.region = $n AND ...` for the six key columns, numbered from `first`. */
+export function matchesRankingKey(alias: string, first: number): string {
+  const p = (offset: number) => `$${first + offset}`;
+  return `${alias}.region = ${p(0)}
+    AND ${alias}.product_category_id IS NOT DISTINCT FROM ${p(1)}::int
+    AND ${alias}.creator_category_id IS NOT DISTINCT FROM ${p(2)}::int
+    AND ${alias}.period_type = ${p(3)} AND ${alias}.period_value = ${p(4)}
+    AND ${alias}.order_field = ${p(5)}`;
+}
+
+export function rankingKeyParams(key: RankingKey): (string | number | null)[] {
+  return [
+    key.region,
+    key.productCategoryId,
+    key.creatorCategoryId,
+    key.periodType,
+    key.periodValue,
+    key.orderField,
+  ];
+}
+
+/** A key read back from a row of any table with the key columns. */
+export interface RankingKeyRow {
+  region: string;
+  product_category_id: number | null;
+  creator_category_id: number | null;
+  period_type: string;
+  period_value: string;
+  order_field: string;
+}
+
+export function rankingKeyOf(row: RankingKeyRow): RankingKey {
+  return {
+    region: row.region as RankingKey['region'],
+    productCategoryId: row.product_category_id,
+    creatorCategoryId: row.creator_category_id,
+    periodType: row.period_type as RankingKey['periodType'],
+    periodValue: row.period_value,
+    orderField: row.order_field as RankingKey['orderField'],
+  };
+}
