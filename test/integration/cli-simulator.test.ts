@@ -1,0 +1,73 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { TOP_CREATOR_PATH } from '../../src/fastmoss/request-body.ts';
+import { runCli, startCli } from '../support/cli.ts';
+
+const BODY = JSON.stringify({
+  filter: { region: 'US', date_info: { type: 'day', value: '2026-04-01' } },
+  orderby: [{ field: 'gmv', order: 'desc' }],
+  page: 1,
+  pagesize: 2,
+});
+
+/** Starts `simulator` and waits for the line announcing its URL. */
+async function startSimulatorCli(args: string[], env: Record<string, string> = {}) {
+  const cli = startCli(['simulator', '--port', '0', ...args], env);
+  const stdout = cli.child.stdout;
+  if (stdout === null) throw new Error('the simulator subprocess has no stdout pipe');
+  let printed = '';
+  while (!/listening on (http:\S+)/.test(printed)) {
+    const [chunk] = (await once(stdout, 'data')) as [Buffer];
+    printed += chunk.toString();
+  }
+  const url = /listening on (http:\S+)/.exec(printed)?.[1] ?? '';
+  return { ...cli, url };
+}
+
+function ask(url: string, token: string) {
+  return fetch(`${url}${TOP_CREATOR_PATH}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: BODY,
+  });
+}
+
+describe('fastmoss-etl simulator', () => {
+  it('serves rankings with the token it prints, and stops with exit 0 on SIGINT', async () => {
+    const simulator = await startSimulatorCli(['--token', 'printed-token']);
+    const response = await ask(simulator.url, 'printed-token');
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(text).toMatch(/^\{"code":0,"data":\{"list":\[\{"creator":\{"uid":\d{19},/);
+    expect((await ask(simulator.url, 'wrong-token')).status).toBe(401);
+
+    simulator.child.kill('SIGINT');
+    const result = await simulator.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`export FASTMOSS_BASE_URL=${simulator.url}`);
+    expect(result.stdout).toContain('export FASTMOSS_TOKEN=printed-token');
+    expect(result.stdout).toContain('simulator stopped after 2 requests');
+  });
+
+  it('accepts FASTMOSS_TOKEN from the environment without printing it', async () => {
+    const simulator = await startSimulatorCli([], { FASTMOSS_TOKEN: 'secret-from-env' });
+    expect((await ask(simulator.url, 'secret-from-env')).status).toBe(200);
+    simulator.child.kill('SIGTERM');
+    const result = await simulator.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain('secret-from-env');
+  });
+
+  it('answers every request with a fault when asked to, as the fault flags say', async () => {
+    const simulator = await startSimulatorCli(['--rate-5xx', '1']);
+    expect((await ask(simulator.url, 'sim-token')).status).toBeGreaterThanOrEqual(500);
+    simulator.child.kill('SIGINT');
+    expect((await simulator.done).code).toBe(0);
+  });
+
+  it('exits 2 naming the flag when a fault rate is out of range', async () => {
+    const result = await runCli(['simulator', '--rate-429', '1.5'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^fastmoss-etl: --rate-429: /);
+  });
+});
