@@ -35,7 +35,7 @@ const MIXED_FAULTS = {
   rateErrorEnvelope: 0.02,
   retryAfterSeconds: 0,
   // A stall outlasts ETL_REQUEST_TIMEOUT_MS and is never answered: the client must time out.
-  stallMs: 2_000,
+  stallMs: 5_000,
   stallThenAnswer: false,
   // One of each kind first, so even a short run meets them all; then the random 20%.
   script: ['429', '5xx', 'html', 'stall', 'truncated', 'reset', 'envelope'] as ScriptStep[],
@@ -70,7 +70,7 @@ describe('network and upstream faults', () => {
     const result = await runCli([...backfillArgs(RANGE), '--json'], {
       ...env,
       ETL_MAX_ATTEMPTS: '8',
-      ETL_REQUEST_TIMEOUT_MS: '300',
+      ETL_REQUEST_TIMEOUT_MS: '1500',
     });
     const durationMs = Math.round(performance.now() - started);
     simulator.setFaults({});
