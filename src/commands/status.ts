@@ -88,5 +88,40 @@ export function formatStatus(report: StatusReport): string {
   } else {
     sections.push('failed rankings: none');
   }
+  sections.push(formatQuarantine(report), formatFlagged(report));
   return sections.join('\n\n');
+}
+
+function more(total: number, listed: number): string[] {
+  return total > listed ? [`  ... and ${total - listed} more`] : [];
+}
+
+function formatQuarantine(report: StatusReport): string {
+  if (report.quarantinedTotal === 0) return 'quarantined rankings: none';
+  const lines = report.quarantined.map(
+    (entry) =>
+      `  ${entry.ranking} page ${entry.page ?? '?'}: ${entry.field ?? 'page'} = ${entry.value ?? '?'} (run ${entry.runId ?? '?'})`,
+  );
+  return [
+    `quarantined rankings: ${report.quarantinedTotal} (fastmoss-etl replay loads them once they pass)`,
+    ...lines,
+    ...more(report.quarantinedTotal, report.quarantined.length),
+  ].join('\n');
+}
+
+function formatFlagged(report: StatusReport): string {
+  if (report.flaggedTotal === 0) return 'flagged snapshots: none';
+  const lines = report.flagged.map((snapshot) => {
+    const figures = snapshot.flags.map((flag) =>
+      flag === 'drop'
+        ? `drop (${snapshot.entryCount} rows, previous period ${snapshot.previousEntryCount})`
+        : `${flag} (${snapshot.entryCount} rows of total ${snapshot.total})`,
+    );
+    return `  ${snapshot.ranking}: ${figures.join(', ')}`;
+  });
+  return [
+    `flagged snapshots: ${report.flaggedTotal}`,
+    ...lines,
+    ...more(report.flaggedTotal, report.flagged.length),
+  ].join('\n');
 }

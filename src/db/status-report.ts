@@ -5,6 +5,7 @@ import {
   type Region,
   rankingKeyLabel,
 } from '../domain/ranking.ts';
+import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from './ranking-key-sql.ts';
 
 /** What `status` reports: coverage, recent runs and failures, all read from the warehouse. */
 export interface StatusReport {
@@ -34,6 +35,26 @@ export interface StatusReport {
   }[];
   failures: { ranking: string; attempts: number; reason: string | null; at: string | null }[];
   failuresTotal: number;
+  /** Rankings whose pages failed validation, kept for `replay`, latest first. */
+  quarantined: {
+    ranking: string;
+    page: number | null;
+    field: string | null;
+    value: string | null;
+    reason: string;
+    runId: string | null;
+    at: string;
+  }[];
+  quarantinedTotal: number;
+  /** Loaded snapshots with quality flags, with the figures behind them; latest period first. */
+  flagged: {
+    ranking: string;
+    flags: string[];
+    total: number;
+    entryCount: number;
+    previousEntryCount: number | null;
+  }[];
+  flaggedTotal: number;
 }
 
 const MAX_FAILURES = 100;
@@ -109,7 +130,56 @@ export async function readStatusReport(
      ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT $1`,
     [MAX_FAILURES],
   );
+  const quarantined = await pool.query<
+    RankingKeyRow & {
+      page: number | null;
+      field: string | null;
+      value: string | null;
+      reason: string;
+      run_id: string | null;
+      quarantined_at: Date;
+      total: string;
+    }
+  >(
+    `SELECT ${RANKING_KEY_COLUMNS}, page, field, value, reason, run_id, quarantined_at,
+            count(*) OVER () AS total
+     FROM fastmoss.quarantine ORDER BY quarantined_at DESC, id DESC LIMIT $1`,
+    [MAX_FAILURES],
+  );
+  const flagged = await pool.query<
+    RankingKeyRow & {
+      flags: string[];
+      total: number;
+      entry_count: number;
+      previous_entry_count: number | null;
+      total_flagged: string;
+    }
+  >(
+    `SELECT ${RANKING_KEY_COLUMNS}, flags, total, entry_count, previous_entry_count,
+            count(*) OVER () AS total_flagged
+     FROM fastmoss.ranking_snapshots WHERE cardinality(flags) > 0
+     ORDER BY period_start DESC, id DESC LIMIT $1`,
+    [MAX_FAILURES],
+  );
   return {
+    quarantined: quarantined.rows.map((row) => ({
+      ranking: rankingKeyLabel(rankingKeyOf(row)),
+      page: row.page,
+      field: row.field,
+      value: row.value,
+      reason: row.reason,
+      runId: row.run_id,
+      at: row.quarantined_at.toISOString(),
+    })),
+    quarantinedTotal: Number(quarantined.rows[0]?.total ?? 0),
+    flagged: flagged.rows.map((row) => ({
+      ranking: rankingKeyLabel(rankingKeyOf(row)),
+      flags: row.flags,
+      total: row.total,
+      entryCount: row.entry_count,
+      previousEntryCount: row.previous_entry_count,
+    })),
+    flaggedTotal: Number(flagged.rows[0]?.total_flagged ?? 0),
     coverage: coverage.rows.map((row) => ({
       periodType: row.period_type,
       region: row.region,

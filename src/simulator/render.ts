@@ -70,14 +70,27 @@ export function envelopeText(
   return text.replace(UID_MARKER_PATTERN, '$1');
 }
 
+/** A field of one row sent as something else, as a misbehaving API might (see RankingQuirk). */
+export interface CorruptField {
+  rank: number;
+  /** A top-level field of the row, e.g. `live_gmv`. */
+  field: string;
+  value: unknown;
+}
+
 export function rankingPageText(
   key: RankingKey,
   total: number,
   rows: SimRow[],
   stamp: EnvelopeStamp,
+  corrupt?: CorruptField,
 ): string {
   const data = {
-    list: rows.map((row) => rowJson(key, row)),
+    list: rows.map((row) => {
+      const json: Record<string, unknown> = rowJson(key, row);
+      if (corrupt?.rank === row.rank) json[corrupt.field] = corrupt.value;
+      return json;
+    }),
     total,
     date_type: key.periodType,
     date_value: key.periodValue,

@@ -8,6 +8,7 @@
  * - `rps`: most requests accepted in any sliding second; beyond it HTTP 429 with `Retry-After`.
  * - `latencyMs: [min, max]`: a seeded delay before every answer (default none).
  * - `seed`: seeds faults, latency and request ids (data depends only on the request).
+ * - `quirks(key)`: per-ranking data faults: a list that ends early, a corrupt field.
  * - `faults`: see FaultOptions; all off by default; `setFaults` replaces them at run time.
  *
  * Order of checks per request: unknown path or method (404) -> `rps` limit (429, outcome
@@ -35,19 +36,30 @@
  * (`callsFor(key, page?)`), arrival times (`starts`, `maxStartsInWindow(ms)`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { RankingKey } from '../domain/ranking.ts';
 import { TOP_CREATOR_PATH } from '../fastmoss/request-body.ts';
 import { SIM_CODES, SIM_MESSAGES, unauthorizedMessage } from './codes.ts';
 import { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
 import { rankingRows, rankingTotal } from './data.ts';
 import { type FaultOptions, FaultPlan, type ScriptStep } from './faults.ts';
 import { seededRandom } from './random.ts';
-import { envelopeText, rankingPageText, requestIdFor } from './render.ts';
+import { type CorruptField, envelopeText, rankingPageText, requestIdFor } from './render.ts';
 import { checkTopCreatorRequest, type RequestCheck } from './request.ts';
 
 export { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
 export type { FaultKind, FaultOptions, ScriptStep } from './faults.ts';
 
+/** How one ranking's data misbehaves, for tests of validation, quarantine and quality flags. */
+export interface RankingQuirk {
+  /** The list ends after this many rows although `total` promises more; later pages are empty. */
+  listEndsAfter?: number;
+  /** One field of one row sent as `value` instead (e.g. `live_gmv: "N/A"`). */
+  corrupt?: CorruptField;
+}
+
 export interface SimulatorOptions {
+  /** Per-ranking data quirks; default none. */
+  quirks?: (key: RankingKey) => RankingQuirk | undefined;
   port?: number;
   host?: string;
   token?: string;
@@ -193,9 +205,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!check.ok) return envelopeText(SIM_CODES.invalidParameter, null, check.message, stamp());
     const { key, page, pagesize } = check.query;
     const total = rankingTotal(key);
+    const quirk = options.quirks?.(key);
     const from = (page - 1) * pagesize + 1;
-    const to = Math.min(page * pagesize, total, 500);
-    return rankingPageText(key, total, from <= to ? rankingRows(key, from, to) : [], stamp());
+    const to = Math.min(page * pagesize, total, 500, quirk?.listEndsAfter ?? 500);
+    const rows = from <= to ? rankingRows(key, from, to) : [];
+    return rankingPageText(key, total, rows, stamp(), quirk?.corrupt);
   }
 
   function fault(
