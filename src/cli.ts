@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { backfill } from './commands/backfill.ts';
 import { demo } from './commands/demo.ts';
 import { EXIT, type ExitCode } from './commands/exit-codes.ts';
+import { grantReaderCommand } from './commands/grant-reader.ts';
 import { migrate } from './commands/migrate.ts';
 import { type RebuildFlags, rebuild } from './commands/rebuild.ts';
 import { replay } from './commands/replay.ts';
@@ -117,6 +118,12 @@ program
   .option('--retry-after <s>', 'Retry-After seconds sent with 429s')
   .option('--stall-ms <ms>', 'how long a stalled request hangs')
   .action(action((flags: SimulatorFlags) => simulator(flags, loadConfig())));
+
+program
+  .command('grant-reader')
+  .description('let an existing Postgres role (a BI tool) read schema fastmoss, now and later')
+  .argument('<role>', 'the role, as it exists in Postgres')
+  .action(action((role: string) => grantReaderCommand(loadConfig(), role)));
 
 async function main(): Promise<void> {
   try {
