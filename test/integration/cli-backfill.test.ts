@@ -229,6 +229,9 @@ describe('exit codes', () => {
   });
 });
 
+// Subprocesses on a 2-core machine that runs other test files beside them: allow them time.
+const SLOW = 120_000;
+
 describe('several processes and interruptions', () => {
   const WIDE = [
     '--from',
@@ -242,81 +245,93 @@ describe('several processes and interruptions', () => {
   ];
   const WIDE_ARGS = { regions: 'US,GB,DE', from: '2026-03-01', to: '2026-03-10', periods: 'day' };
 
-  it('two processes running the same backfill fetch every ranking exactly once between them', async () => {
-    const db = await useTestDatabase();
-    simulator.reset();
-    const settings = env(db, { ETL_RPS: '100', ETL_CONCURRENCY: '4' });
-    const [first, second] = await Promise.all([
-      runCli(['backfill', ...WIDE, '--json'], settings),
-      runCli(['backfill', ...WIDE, '--json'], settings),
-    ]);
-    expect(first.code).toBe(0);
-    expect(second.code).toBe(0);
-    expect(simulator.counters.total).toBe(minimumCalls(WIDE_ARGS));
-    for (const count of simulator.counters.byPage.values()) expect(count).toBe(1);
-    expect(await count(db, 'ranking_snapshots')).toBe(60);
-  });
+  it(
+    'two processes running the same backfill fetch every ranking exactly once between them',
+    async () => {
+      const db = await useTestDatabase();
+      simulator.reset();
+      const settings = env(db, { ETL_RPS: '100', ETL_CONCURRENCY: '4' });
+      const [first, second] = await Promise.all([
+        runCli(['backfill', ...WIDE, '--json'], settings),
+        runCli(['backfill', ...WIDE, '--json'], settings),
+      ]);
+      expect(first.code).toBe(0);
+      expect(second.code).toBe(0);
+      expect(simulator.counters.total).toBe(minimumCalls(WIDE_ARGS));
+      for (const count of simulator.counters.byPage.values()) expect(count).toBe(1);
+      expect(await count(db, 'ranking_snapshots')).toBe(60);
+    },
+    SLOW,
+  );
 
-  it('SIGKILL midway, then a rerun: the same warehouse as one clean run, only the missing refetched', async () => {
-    const clean = await useTestDatabase();
-    expect((await runCli(['backfill', ...WIDE], env(clean))).code).toBe(0);
-    const reference = await warehouseChecksum(clean.pool);
+  it(
+    'SIGKILL midway, then a rerun: the same warehouse as one clean run, only the missing refetched',
+    async () => {
+      const clean = await useTestDatabase();
+      expect((await runCli(['backfill', ...WIDE], env(clean))).code).toBe(0);
+      const reference = await warehouseChecksum(clean.pool);
 
-    const db = await useTestDatabase();
-    simulator.reset();
-    const { child, done } = startCli(
-      ['backfill', ...WIDE],
-      env(db, { ETL_RPS: '40', ETL_CONCURRENCY: '2' }),
-    );
-    // Kill once a part of the rankings is loaded.
-    for (let loaded = 0; loaded < 15; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      loaded = await count(db, 'ranking_snapshots');
-    }
-    child.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
-    const loadedAtKill = await count(db, 'ranking_snapshots');
-    expect(loadedAtKill).toBeLessThan(60);
+      const db = await useTestDatabase();
+      simulator.reset();
+      const { child, done } = startCli(
+        ['backfill', ...WIDE],
+        env(db, { ETL_RPS: '40', ETL_CONCURRENCY: '2' }),
+      );
+      // Kill once a part of the rankings is loaded.
+      for (let loaded = 0; loaded < 15; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        loaded = await count(db, 'ranking_snapshots');
+      }
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+      const loadedAtKill = await count(db, 'ranking_snapshots');
+      expect(loadedAtKill).toBeLessThan(60);
 
-    const loadedKeys = await db.pool.query<{ label: string }>(
-      `SELECT region || '/' || period_value || '/' || order_field AS label FROM fastmoss.ranking_snapshots`,
-    );
-    const loaded = new Set(loadedKeys.rows.map((row) => row.label));
-    const { selection } = loadConfig({ REGIONS: WIDE_ARGS.regions, PERIODS: WIDE_ARGS.periods });
-    const missingCalls = planBackfill(selection, WIDE_ARGS.from, WIDE_ARGS.to, NOW)
-      .filter(({ key }) => !loaded.has(`${key.region}/${key.periodValue}/${key.orderField}`))
-      .reduce((calls, { key }) => calls + pagesNeeded(rankingTotal(key)), 0);
-    simulator.reset();
-    const rerun = await runCli(['backfill', ...WIDE, '--json'], env(db));
-    expect(rerun.code).toBe(0);
-    const summary = JSON.parse(rerun.stdout);
-    expect(summary.skipped).toBe(loadedAtKill);
-    expect(summary.succeeded).toBe(60 - loadedAtKill);
-    expect(simulator.counters.total).toBe(missingCalls);
-    expect(await warehouseChecksum(db.pool)).toEqual(reference);
-  });
+      const loadedKeys = await db.pool.query<{ label: string }>(
+        `SELECT region || '/' || period_value || '/' || order_field AS label FROM fastmoss.ranking_snapshots`,
+      );
+      const loaded = new Set(loadedKeys.rows.map((row) => row.label));
+      const { selection } = loadConfig({ REGIONS: WIDE_ARGS.regions, PERIODS: WIDE_ARGS.periods });
+      const missingCalls = planBackfill(selection, WIDE_ARGS.from, WIDE_ARGS.to, NOW)
+        .filter(({ key }) => !loaded.has(`${key.region}/${key.periodValue}/${key.orderField}`))
+        .reduce((calls, { key }) => calls + pagesNeeded(rankingTotal(key)), 0);
+      simulator.reset();
+      const rerun = await runCli(['backfill', ...WIDE, '--json'], env(db));
+      expect(rerun.code).toBe(0);
+      const summary = JSON.parse(rerun.stdout);
+      expect(summary.skipped).toBe(loadedAtKill);
+      expect(summary.succeeded).toBe(60 - loadedAtKill);
+      expect(simulator.counters.total).toBe(missingCalls);
+      expect(await warehouseChecksum(db.pool)).toEqual(reference);
+    },
+    SLOW,
+  );
 
-  it('SIGTERM stops claiming, finishes what is in flight and leaves no job running', async () => {
-    const db = await useTestDatabase();
-    const { child, done } = startCli(
-      ['backfill', ...WIDE, '--json'],
-      env(db, { ETL_RPS: '20', ETL_CONCURRENCY: '2' }),
-    );
-    for (let loaded = 0; loaded < 5; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      loaded = await count(db, 'ranking_snapshots');
-    }
-    child.kill('SIGTERM');
-    const result = await done;
-    expect(result.code).toBe(1);
-    const summary = JSON.parse(result.stdout);
-    expect(summary.status).toBe('interrupted');
-    expect(summary.unfinished).toBeGreaterThan(0);
-    const jobs = await db.pool.query<{ status: string }>(
-      "SELECT status FROM fastmoss.etl_jobs WHERE status NOT IN ('pending', 'succeeded')",
-    );
-    expect(jobs.rows).toEqual([]);
-    const runs = await db.pool.query<{ status: string }>('SELECT status FROM fastmoss.etl_runs');
-    expect(runs.rows).toEqual([{ status: 'interrupted' }]);
-  });
+  it(
+    'SIGTERM stops claiming, finishes what is in flight and leaves no job running',
+    async () => {
+      const db = await useTestDatabase();
+      const { child, done } = startCli(
+        ['backfill', ...WIDE, '--json'],
+        env(db, { ETL_RPS: '20', ETL_CONCURRENCY: '2' }),
+      );
+      for (let loaded = 0; loaded < 5; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        loaded = await count(db, 'ranking_snapshots');
+      }
+      child.kill('SIGTERM');
+      const result = await done;
+      expect(result.code).toBe(1);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.status).toBe('interrupted');
+      expect(summary.unfinished).toBeGreaterThan(0);
+      const jobs = await db.pool.query<{ status: string }>(
+        "SELECT status FROM fastmoss.etl_jobs WHERE status NOT IN ('pending', 'succeeded')",
+      );
+      expect(jobs.rows).toEqual([]);
+      const runs = await db.pool.query<{ status: string }>('SELECT status FROM fastmoss.etl_runs');
+      expect(runs.rows).toEqual([{ status: 'interrupted' }]);
+    },
+    SLOW,
+  );
 });
