@@ -26,7 +26,7 @@ import {
 import { warehouseChecksum } from '../support/warehouse-checksum.ts';
 
 const RANGE: BackfillRange = SOAK
-  ? { from: '2026-02-01', to: '2026-02-28', periods: 'day,week', regions: 'US,GB,DE' }
+  ? { from: '2026-02-01', to: '2026-02-14', periods: 'day,week', regions: 'US,GB,DE' }
   : { from: '2026-02-01', to: '2026-02-06', periods: 'day', regions: 'US,GB' };
 const TRIALS = SOAK ? 25 : 5;
 const SEED = 0x8e57;
@@ -106,6 +106,6 @@ describe('crash and resume', () => {
         result: 'equal to clean',
       });
     },
-    60_000 + TRIALS * 20_000,
+    60_000 + TRIALS * (SOAK ? 45_000 : 20_000),
   );
 });
