@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import { requireToken } from '../config.ts';
+import { sharedStartGate } from '../db/api-budget.ts';
 import type { RunTrigger } from '../db/ledger.ts';
 import { loadRanking } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -10,6 +11,7 @@ import {
   type FastmossEvent,
 } from '../fastmoss/client.ts';
 import { FastmossError, isFatalToRun } from '../fastmoss/errors.ts';
+import type { RequestStartGate } from '../fastmoss/limiter.ts';
 import { fetchRanking } from '../fastmoss/ranking.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
@@ -73,6 +75,8 @@ export async function openRuntime(
   const token = options.api ? requireToken(config) : undefined;
   const logger = options.logger ?? createCommandLogger(config);
   const metrics = options.metrics ?? createMetrics();
+  // The request rate is shared with every process on the database, which opens after the client.
+  let budget: RequestStartGate | undefined;
   const client =
     token === undefined
       ? undefined
@@ -84,11 +88,13 @@ export async function openRuntime(
           maxAttempts: config.maxAttempts,
           timeoutMs: config.requestTimeoutMs,
           onEvent: (event) => recordClientEvent(event, metrics, logger),
+          startGate: { waitForStart: async () => budget?.waitForStart() },
         });
   const db = await openDatabase(config.databaseUrl, {
     announce: (message) => logger.info(message),
     poolMax: config.concurrency * 2 + 2,
   });
+  budget = sharedStartGate(db.pool, { api: config.baseUrl, rps: config.rps });
   try {
     if (options.migrate) await migrateDatabase(db.pool);
   } catch (error) {

@@ -137,14 +137,18 @@ function toClaimedJob(row: JobRow): ClaimedJob {
   return { id: row.id, attempts: row.attempts, key: rankingKeyOf(row) };
 }
 
-/** Claims those of `candidateIds` that are free, highest priority first, with a lease. */
+/**
+ * Claims up to `limit` of `candidateIds` that are free, with a lease: the highest priority first
+ * across all the candidates (a scheduled cycle's rankings before a backfill's), then the oldest.
+ * Fewer than `limit` claimed means no other candidate was free at that moment.
+ */
 export async function claimJobs(
   db: Queryable,
   candidateIds: string[],
-  options: { workerId: string; leaseSeconds: number; runId: string },
+  options: { workerId: string; leaseSeconds: number; runId: string; limit?: number },
 ): Promise<ClaimedJob[]> {
   if (candidateIds.length === 0) return [];
-  const result = await db.query<JobRow>(
+  const result = await db.query<JobRow & { priority: number }>(
     `UPDATE fastmoss.etl_jobs AS target
      SET status = 'running', locked_by = $2, locked_until = now() + make_interval(secs => $3),
          attempts = target.attempts + 1, run_id = $4, started_at = now(), updated_at = now()
@@ -152,11 +156,14 @@ export async function claimJobs(
        SELECT j.id FROM fastmoss.etl_jobs j
        WHERE j.id = ANY($1::bigint[]) AND ${FREE_TO_CLAIM}
        ORDER BY j.priority DESC, j.id
+       LIMIT $5
        FOR UPDATE SKIP LOCKED)
-     RETURNING target.id, ${KEY_COLUMNS}, target.attempts`,
-    [candidateIds, options.workerId, options.leaseSeconds, options.runId],
+     RETURNING target.id, ${KEY_COLUMNS}, target.attempts, target.priority`,
+    [candidateIds, options.workerId, options.leaseSeconds, options.runId, options.limit ?? null],
   );
-  return result.rows.map(toClaimedJob);
+  return result.rows
+    .sort((a, b) => b.priority - a.priority || Number(BigInt(a.id) - BigInt(b.id)))
+    .map(toClaimedJob);
 }
 
 /** Status of jobs this run waits for but could not claim (held by another worker, or done). */

@@ -222,8 +222,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       await Promise.race([...inFlight.values(), stopWait]);
       continue;
     }
-    const candidates = queue.splice(0, free);
-    if (candidates.length === 0) {
+    if (queue.length === 0) {
       if (heldElsewhere.size === 0) break;
       if (inFlight.size > 0) {
         await Promise.race([...inFlight.values(), stopWait]);
@@ -246,9 +245,14 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       }
       continue;
     }
-    const claimed = await claimJobs(pool, candidates, { workerId, leaseSeconds, runId });
+    // Claimed from the whole queue, not its next few ids, so higher-priority jobs go first.
+    const claimed = await claimJobs(pool, queue, { workerId, leaseSeconds, runId, limit: free });
     const claimedIds = new Set(claimed.map((job) => job.id));
-    for (const id of candidates) if (!claimedIds.has(id)) heldElsewhere.add(id);
+    const unclaimed = queue.splice(0).filter((id) => !claimedIds.has(id));
+    // Fewer claimed than asked: none of the rest was free, so another worker holds them (or
+    // finished them); else the rest wait in the queue for the next free slots.
+    if (claimed.length < free) for (const id of unclaimed) heldElsewhere.add(id);
+    else queue.push(...unclaimed);
     for (const job of claimed) start(job);
   }
 
