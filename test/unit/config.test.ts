@@ -40,6 +40,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(reason);
   });
 
+  it('keeps raw pages forever unless RAW_RETENTION_DAYS says how many days', () => {
+    expect(loadConfig({}).rawRetentionDays).toBeUndefined();
+    expect(loadConfig({ RAW_RETENTION_DAYS: ' ' }).rawRetentionDays).toBeUndefined();
+    expect(loadConfig({ RAW_RETENTION_DAYS: '90' }).rawRetentionDays).toBe(90);
+    expect(() => loadConfig({ RAW_RETENTION_DAYS: '0' })).toThrow(
+      "RAW_RETENTION_DAYS must be an integer from 1 to 36500, got '0'",
+    );
+  });
+
   it('never echoes a DATABASE_URL that may carry a password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(
       /^DATABASE_URL must be a postgres/,
