@@ -11,6 +11,7 @@ import {
 import { rankingFromPages } from '../fastmoss/ranking.ts';
 import type { RankingFailure } from './load-rankings.ts';
 import { quarantineReasonOf } from './quarantine-reason.ts';
+import { describeError } from './run-jobs.ts';
 
 /** What `replay` did with the quarantine. */
 export interface ReplaySummary {
@@ -51,13 +52,19 @@ export async function replayQuarantine(
       summary.stillQuarantined.push({ ranking: label, reason: reason.reason });
       continue;
     }
-    await loadRanking(pool, ranking, {
-      runId: entry.runId ?? undefined,
-      withinTransaction: async (tx) => {
-        await markReplayed(tx, entry.key, { rowsLoaded: ranking.entries.length });
-        await releaseFromQuarantine(tx, entry.key);
-      },
-    });
+    try {
+      await loadRanking(pool, ranking, {
+        runId: entry.runId ?? undefined,
+        withinTransaction: async (tx) => {
+          await markReplayed(tx, entry.key, { rowsLoaded: ranking.entries.length });
+          await releaseFromQuarantine(tx, entry.key);
+        },
+      });
+    } catch (error) {
+      // The pages pass but the write failed: the entry stays as it was, for the next replay.
+      summary.stillQuarantined.push({ ranking: label, reason: describeError(error) });
+      continue;
+    }
     summary.loaded.push(label);
   }
   return summary;

@@ -9,7 +9,11 @@ import {
   markSucceeded,
   releaseJob,
 } from '../db/ledger.ts';
-import { type QuarantineReason, quarantineRanking } from '../db/quarantine.ts';
+import {
+  type QuarantineReason,
+  quarantineRanking,
+  releaseFromQuarantine,
+} from '../db/quarantine.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { EtlError } from '../domain/errors.ts';
 import type { FetchedRanking, RankingKey, RawPage } from '../domain/ranking.ts';
@@ -135,6 +139,8 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
           });
           // The lease was lost (released on shutdown, or taken over): roll the load back.
           if (!updated) throw new ReleasedError();
+          // A fresh fetch that passes supersedes pages quarantined by an earlier attempt.
+          await releaseFromQuarantine(tx, job.key);
         },
       });
       finish({

@@ -21,13 +21,15 @@ const SHORT_ROWS = 140;
 
 const sameKey = (a: RankingKey, b: RankingKey) => rankingKeyLabel(a) === rankingKeyLabel(b);
 
+/** FastMoss sends the corrupt field while this is true. */
+let corrupting = true;
 let simulator: Simulator;
 let db: TestDatabase;
 
 beforeAll(async () => {
   simulator = await startSimulator({
     quirks: (key) => {
-      if (sameKey(key, CORRUPT_KEY))
+      if (sameKey(key, CORRUPT_KEY) && corrupting)
         return { corrupt: { rank: 150, field: 'live_gmv', value: 'N/A' } };
       if (sameKey(key, SHORT_KEY)) return { listEndsAfter: SHORT_ROWS };
       return undefined;
@@ -233,5 +235,20 @@ describe('quarantine and replay', () => {
       [CORRUPT_KEY.periodValue],
     );
     expect(archived.rows[0]?.n).toBe('1');
+  });
+
+  it('a later fetch that passes clears the ranking from quarantine', async () => {
+    const day = CORRUPT_KEY.periodValue;
+    const args = ['backfill', '--from', day, '--to', day, '--periods', 'day', '--regions', 'US'];
+    const refused = await runCli([...args, '--orderby', 'units_sold', '--force', '--json'], env());
+    expect(refused.code).toBe(1);
+    expect(await quarantinedLabels()).toEqual([`${day}/units_sold`]);
+
+    corrupting = false;
+    const fetched = await runCli([...args, '--orderby', 'units_sold', '--force', '--json'], env());
+    expect(fetched.code).toBe(0);
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ selected: 1, succeeded: 1 });
+    expect(await quarantinedLabels()).toEqual([]);
+    expect(await jobOf(CORRUPT_KEY)).toEqual({ status: 'succeeded', last_error: null });
   });
 });
