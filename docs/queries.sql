@@ -42,24 +42,25 @@ periods AS (
 ),
 moves AS (
   -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
-  SELECT r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname,
-         max(r.period_value) FILTER (WHERE r.period_start = pr.previous_start) AS previous_period,
-         max(r.period_value) FILTER (WHERE r.period_start = pr.current_start) AS current_period,
-         min(r.rank) FILTER (WHERE r.period_start = pr.previous_start) AS previous_rank,
-         min(r.rank) FILTER (WHERE r.period_start = pr.current_start) AS current_rank,
-         sum(r.live_usd_gmv) FILTER (WHERE r.period_start = pr.current_start)
-           - sum(r.live_usd_gmv) FILTER (WHERE r.period_start = pr.previous_start)
+  SELECT s.region, e.creator_uid,
+         max(s.period_value) FILTER (WHERE s.period_start = pr.previous_start) AS previous_period,
+         max(s.period_value) FILTER (WHERE s.period_start = pr.current_start) AS current_period,
+         min(e.rank) FILTER (WHERE s.period_start = pr.previous_start) AS previous_rank,
+         min(e.rank) FILTER (WHERE s.period_start = pr.current_start) AS current_rank,
+         sum(e.live_usd_gmv) FILTER (WHERE s.period_start = pr.current_start)
+           - sum(e.live_usd_gmv) FILTER (WHERE s.period_start = pr.previous_start)
            AS usd_gmv_change
-  FROM fastmoss.v_rankings r
+  FROM fastmoss.ranking_snapshots s
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
   CROSS JOIN periods pr
-  WHERE r.period_type = (SELECT period_type FROM params)
-    -- Scalar subqueries, so Postgres looks the two periods up by index before joining.
-    AND r.period_start IN ((SELECT current_start FROM periods), (SELECT previous_start FROM periods))
-    AND r.order_field = 'gmv'
-    AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
-  GROUP BY r.region, r.creator_uid_text, r.creator_unique_id, r.creator_nickname
-  HAVING count(*) FILTER (WHERE r.period_start = pr.current_start) = 1
-     AND count(*) FILTER (WHERE r.period_start = pr.previous_start) = 1
+  WHERE s.period_type = (SELECT period_type FROM params)
+    -- Scalar subqueries, so Postgres finds the two periods' rankings by index first.
+    AND s.period_start IN ((SELECT current_start FROM periods), (SELECT previous_start FROM periods))
+    AND s.order_field = 'gmv'
+    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
+  GROUP BY s.region, e.creator_uid
+  HAVING count(*) FILTER (WHERE s.period_start = pr.current_start) = 1
+     AND count(*) FILTER (WHERE s.period_start = pr.previous_start) = 1
 ),
 ordered AS (
   SELECT m.*, m.previous_rank - m.current_rank AS places_gained,
@@ -69,13 +70,15 @@ ordered AS (
                             ORDER BY m.previous_rank - m.current_rank, current_rank) AS faller_no
   FROM moves m
 )
-SELECT CASE WHEN places_gained > 0 THEN 'riser' ELSE 'faller' END AS direction,
-       region, creator_uid_text, creator_unique_id, creator_nickname, previous_period,
-       current_period, previous_rank, current_rank, places_gained, usd_gmv_change
-FROM ordered
-WHERE (places_gained > 0 AND riser_no <= (SELECT per_direction FROM params))
-   OR (places_gained < 0 AND faller_no <= (SELECT per_direction FROM params))
-ORDER BY region, places_gained DESC;
+SELECT CASE WHEN o.places_gained > 0 THEN 'riser' ELSE 'faller' END AS direction,
+       o.region, o.creator_uid::text AS creator_uid_text, c.unique_id AS creator_unique_id,
+       c.nickname AS creator_nickname, o.previous_period, o.current_period, o.previous_rank,
+       o.current_rank, o.places_gained, o.usd_gmv_change
+FROM ordered o
+JOIN fastmoss.creators c ON c.uid = o.creator_uid
+WHERE (o.places_gained > 0 AND o.riser_no <= (SELECT per_direction FROM params))
+   OR (o.places_gained < 0 AND o.faller_no <= (SELECT per_direction FROM params))
+ORDER BY o.region, o.places_gained DESC, o.current_rank;
 
 -- name: creator_rank_trajectory
 -- How has one creator's rank moved day by day? (Put a uid in params; by default the latest week's no. 1.)
@@ -135,6 +138,7 @@ WITH params AS (
            WHERE period_type = 'week') AS week_start
 ),
 earlier_top AS (
+  -- DISTINCT makes this a set Postgres builds once and hashes, rather than probing per creator.
   SELECT DISTINCT s.region, e.creator_uid
   FROM fastmoss.ranking_snapshots s
   JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
@@ -234,108 +238,101 @@ WHERE r.live_rank <= (SELECT top_n FROM params)
 ORDER BY r.region, r.live_rank;
 
 -- name: follower_growth_vs_gmv
--- Did the creators who gained the most followers also sell the most? Latest week against the week loaded before it.
+-- Did the creators who gained the most followers also sell the most? Latest week against the week loaded before it, creators in both GMV top lists.
 WITH params AS (SELECT 'week'::text AS period_type),
 periods AS (
-  SELECT (SELECT period_value FROM fastmoss.ranking_snapshots
-           WHERE period_type = p.period_type
-           ORDER BY period_start DESC LIMIT 1) AS current_period,
-         (SELECT period_value FROM fastmoss.ranking_snapshots
+  SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = p.period_type) AS current_start,
+         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
            WHERE period_type = p.period_type
              AND period_start < (SELECT max(period_start) FROM fastmoss.ranking_snapshots
-                                  WHERE period_type = p.period_type)
-           ORDER BY period_start DESC LIMIT 1) AS previous_period
+                                  WHERE period_type = p.period_type)) AS previous_start
   FROM params p
 ),
 pairs AS (
   -- One pass over both periods, grouped per creator: no self-join for the planner to misjudge.
-  SELECT h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname,
-         max(h.follower_count) FILTER (WHERE h.period_value = pr.previous_period)
+  SELECT s.region, e.creator_uid,
+         max(s.period_value) FILTER (WHERE s.period_start = pr.previous_start) AS previous_period,
+         max(s.period_value) FILTER (WHERE s.period_start = pr.current_start) AS current_period,
+         max(e.follower_count) FILTER (WHERE s.period_start = pr.previous_start)
            AS followers_before,
-         max(h.follower_count) FILTER (WHERE h.period_value = pr.current_period) AS followers_now,
-         max(h.live_usd_gmv) FILTER (WHERE h.period_value = pr.current_period) AS live_usd_gmv,
-         pr.previous_period, pr.current_period
-  FROM fastmoss.v_creator_history h
+         max(e.follower_count) FILTER (WHERE s.period_start = pr.current_start) AS followers_now,
+         max(e.live_usd_gmv) FILTER (WHERE s.period_start = pr.current_start) AS live_usd_gmv
+  FROM fastmoss.ranking_snapshots s
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
   CROSS JOIN periods pr
-  WHERE h.period_type = (SELECT period_type FROM params)
-    -- Scalar subqueries, so Postgres filters the view's grouping before it aggregates.
-    AND h.period_value IN ((SELECT current_period FROM periods),
-                           (SELECT previous_period FROM periods))
-    AND h.follower_count IS NOT NULL
-  GROUP BY h.region, h.creator_uid_text, h.creator_unique_id, h.creator_nickname,
-           pr.previous_period, pr.current_period
-  HAVING count(*) FILTER (WHERE h.period_value = pr.current_period) = 1
-     AND count(*) FILTER (WHERE h.period_value = pr.previous_period) = 1
+  WHERE s.period_type = (SELECT period_type FROM params)
+    -- Scalar subqueries, so Postgres finds the two periods' rankings by index first.
+    AND s.period_start IN ((SELECT current_start FROM periods), (SELECT previous_start FROM periods))
+    AND s.order_field = 'gmv'
+    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
+  GROUP BY s.region, e.creator_uid
+  HAVING count(*) FILTER (WHERE s.period_start = pr.current_start) = 1
+     AND count(*) FILTER (WHERE s.period_start = pr.previous_start) = 1
 )
-SELECT region, creator_uid_text, creator_unique_id, creator_nickname, previous_period,
-       current_period, followers_before, followers_now,
-       followers_now - followers_before AS follower_growth,
-       (followers_now - followers_before)::numeric / nullif(followers_before, 0)
+SELECT p.region, p.creator_uid::text AS creator_uid_text, c.unique_id AS creator_unique_id,
+       c.nickname AS creator_nickname, p.previous_period, p.current_period,
+       p.followers_before, p.followers_now,
+       p.followers_now - p.followers_before AS follower_growth,
+       (p.followers_now - p.followers_before)::numeric / nullif(p.followers_before, 0)
          AS follower_growth_rate,
-       live_usd_gmv,
+       p.live_usd_gmv,
        -- +1: follower gains go with GMV; 0: no relation; NULL: no one's followers changed.
-       corr((followers_now - followers_before)::float8, live_usd_gmv::float8)
-         OVER (PARTITION BY region) AS region_growth_gmv_correlation
-FROM pairs
-ORDER BY region, follower_growth DESC, live_usd_gmv DESC, creator_uid_text;
+       corr((p.followers_now - p.followers_before)::float8, p.live_usd_gmv::float8)
+         OVER (PARTITION BY p.region) AS region_growth_gmv_correlation
+FROM pairs p
+JOIN fastmoss.creators c ON c.uid = p.creator_uid
+WHERE p.followers_before IS NOT NULL AND p.followers_now IS NOT NULL
+ORDER BY p.region, follower_growth DESC, p.live_usd_gmv DESC, p.creator_uid;
 
 -- name: data_completeness
 -- How complete is the data? Per period type and region: rankings loaded, failed, still to load, and periods with nothing loaded.
 WITH loaded AS (
   SELECT period_type, region, count(*) AS loaded,
+         count(DISTINCT period_start) AS periods_loaded,
          min(period_value) AS first_period, max(period_value) AS last_period,
          max(fetched_at) AS last_fetched_at
   FROM fastmoss.ranking_snapshots
   GROUP BY period_type, region
 ),
-jobs AS (
-  -- Joined on the plain key columns first so Postgres can hash them; then the nullable ones.
+unloaded_jobs AS (
+  -- Jobs not (yet) succeeded whose ranking has no snapshot: what the ledger still owes.
   SELECT j.period_type, j.region,
-         count(*) FILTER (WHERE j.status = 'failed' AND s.id IS NULL) AS failed,
-         count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing
+         count(*) FILTER (WHERE j.status = 'failed') AS failed,
+         count(*) FILTER (WHERE j.status IN ('pending', 'running')) AS missing
   FROM fastmoss.etl_jobs j
-  LEFT JOIN fastmoss.ranking_snapshots s
-    ON s.region = j.region AND s.period_type = j.period_type
-   AND s.period_value = j.period_value AND s.order_field = j.order_field
-   AND s.product_category_id IS NOT DISTINCT FROM j.product_category_id
-   AND s.creator_category_id IS NOT DISTINCT FROM j.creator_category_id
+  WHERE j.status IN ('failed', 'pending', 'running')
+    AND NOT EXISTS (
+      SELECT 1 FROM fastmoss.ranking_snapshots s
+       WHERE s.region = j.region AND s.period_type = j.period_type
+         AND s.period_value = j.period_value AND s.order_field = j.order_field
+         AND s.product_category_id IS NOT DISTINCT FROM j.product_category_id
+         AND s.creator_category_id IS NOT DISTINCT FROM j.creator_category_id)
   GROUP BY j.period_type, j.region
 ),
 span AS (
-  SELECT period_type, min(period_start) AS first_start, max(period_start) AS last_start
-  FROM fastmoss.ranking_snapshots
-  GROUP BY period_type
-),
-calendar AS (
-  -- Every period from the first to the last one loaded anywhere, per period type.
-  SELECT sp.period_type, g.period_start::date AS period_start
-  FROM span sp
+  -- How many periods lie between the first and the last one loaded anywhere, per period type.
+  SELECT period_type, count(*) AS periods_in_span
+  FROM (SELECT period_type, min(period_start) AS first_start, max(period_start) AS last_start
+          FROM fastmoss.ranking_snapshots GROUP BY period_type) t
   CROSS JOIN LATERAL generate_series(
-    sp.first_start::timestamp, sp.last_start::timestamp,
-    CASE sp.period_type WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
-                        ELSE interval '1 month' END) AS g(period_start)
-),
-gaps AS (
-  SELECT l.period_type, l.region, count(*) AS periods_without_data
-  FROM loaded l
-  JOIN calendar c ON c.period_type = l.period_type
-  WHERE NOT EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s
-                     WHERE s.period_type = c.period_type AND s.region = l.region
-                       AND s.period_start = c.period_start)
-  GROUP BY l.period_type, l.region
+    t.first_start::timestamp, t.last_start::timestamp,
+    CASE t.period_type WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
+                       ELSE interval '1 month' END) AS g(period_start)
+  GROUP BY period_type
 )
-SELECT coalesce(l.period_type, j.period_type) AS period_type,
-       coalesce(l.region, j.region) AS region,
+SELECT coalesce(l.period_type, u.period_type) AS period_type,
+       coalesce(l.region, u.region) AS region,
        coalesce(l.loaded, 0) AS loaded,
-       coalesce(j.failed, 0) AS failed,
-       coalesce(j.missing, 0) AS missing,
-       coalesce(g.periods_without_data, 0) AS periods_without_data,
+       coalesce(u.failed, 0) AS failed,
+       coalesce(u.missing, 0) AS missing,
+       coalesce(sp.periods_in_span - l.periods_loaded, 0) AS periods_without_data,
        l.first_period, l.last_period, l.last_fetched_at
 FROM loaded l
-FULL JOIN jobs j ON j.period_type = l.period_type AND j.region = l.region
-LEFT JOIN gaps g ON g.period_type = l.period_type AND g.region = l.region
-ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, j.period_type)),
-         coalesce(l.region, j.region);
+FULL JOIN unloaded_jobs u ON u.period_type = l.period_type AND u.region = l.region
+LEFT JOIN span sp ON sp.period_type = l.period_type
+ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, u.period_type)),
+         coalesce(l.region, u.region);
 
 -- name: recent_etl_runs
 -- What did the last ten ETL runs do, and did they finish?

@@ -259,24 +259,17 @@ describe('docs/queries.sql', () => {
     }
   });
 
-  it('follower_growth_vs_gmv: follower change between the two latest weeks beside GMV, per creator in both', async () => {
+  it('follower_growth_vs_gmv: follower change between the two latest weeks beside GMV, for creators in both GMV lists', async () => {
     const rows = await run('follower_growth_vs_gmv');
-    // The week's figures come from the GMV ranking, else from the units ranking.
-    const figures = (region: Region, week: string) => {
-      const byUid = new Map<string, RankingEntry>();
-      for (const e of overall(region, 'week', week, 'units_sold')) byUid.set(e.creator.uid, e);
-      for (const e of overall(region, 'week', week, 'gmv')) byUid.set(e.creator.uid, e);
-      return byUid;
-    };
-    const expected = FIXTURE_REGIONS.flatMap((region) => {
-      const before = figures(region, PREVIOUS_WEEK);
-      return [...figures(region, LATEST_WEEK)].flatMap(([uid, now]) => {
-        const then = before.get(uid);
-        if (!then || now.creator.followerCount === null || then.creator.followerCount === null)
-          return [];
-        return [
-          [region, uid, then.creator.followerCount, now.creator.followerCount, num(now.liveUsdGmv)],
-        ];
+    const expected = [...FIXTURE_REGIONS].sort().flatMap((region) => {
+      const before = new Map(
+        overall(region, 'week', PREVIOUS_WEEK).map((e) => [e.creator.uid, e.creator.followerCount]),
+      );
+      return overall(region, 'week', LATEST_WEEK).flatMap((now) => {
+        const then = before.get(now.creator.uid);
+        const followers = now.creator.followerCount;
+        if (then === undefined || then === null || followers === null) return [];
+        return [[region, now.creator.uid, then, followers, followers - then, num(now.liveUsdGmv)]];
       });
     });
     const actual = rows.map((row) => [
@@ -284,12 +277,13 @@ describe('docs/queries.sql', () => {
       row.creator_uid_text,
       num(row.followers_before),
       num(row.followers_now),
+      num(row.follower_growth),
       num(row.live_usd_gmv),
     ]);
     expect(actual.sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(0);
     for (const row of rows) {
-      expect(num(row.follower_growth)).toBe(num(row.followers_now) - num(row.followers_before));
+      expect([row.previous_period, row.current_period]).toEqual([PREVIOUS_WEEK, LATEST_WEEK]);
       const correlation = row.region_growth_gmv_correlation;
       if (correlation !== null) expect(Math.abs(num(correlation))).toBeLessThanOrEqual(1);
     }
@@ -350,5 +344,99 @@ describe('docs/queries.sql', () => {
         failed: 2,
       }),
     ]);
+  });
+});
+
+describe('analyst views', () => {
+  it('v_rankings: one row per loaded entry, the uid exact as text', async () => {
+    const { rows } = await db.pool.query<{ n: string; exact: string }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE creator_uid_text = creator_uid::text) AS exact
+         FROM fastmoss.v_rankings`,
+    );
+    const entries = sum(fixture.rankings.map((r) => r.entries.length));
+    expect(rows[0]).toEqual({ n: String(entries), exact: String(entries) });
+  });
+
+  it('v_top_lives: one row per listed top live, with the creator of its entry', async () => {
+    const { rows } = await db.pool.query<Row>(
+      `SELECT region, period_value, order_field, entry_rank, position, room_id_text,
+              creator_uid_text, gmv
+         FROM fastmoss.v_top_lives
+        WHERE product_category_id IS NULL
+        ORDER BY region, period_value, order_field, entry_rank, position`,
+    );
+    const expected = fixture.rankings
+      .filter((r) => r.key.productCategoryId === null)
+      .flatMap((r) =>
+        r.entries.flatMap((e) =>
+          e.topLives.map((live) => ({
+            region: r.key.region,
+            period_value: r.key.periodValue,
+            order_field: r.key.orderField,
+            entry_rank: e.rank,
+            position: live.position,
+            room_id_text: live.roomId,
+            creator_uid_text: e.creator.uid,
+            gmv: num(live.gmv),
+          })),
+        ),
+      );
+    const key = (row: Row) =>
+      [row.region, row.period_value, row.order_field, row.entry_rank, row.position].join('|');
+    expect(
+      rows.map((row) => ({ ...row, gmv: num(row.gmv) })).sort((a, b) => (key(a) < key(b) ? -1 : 1)),
+    ).toEqual(expected.sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+  });
+
+  it('v_creator_history: best rank over every ranking; figures from the overall GMV list, else the units list', async () => {
+    const { rows } = await db.pool.query<Row>(
+      `SELECT creator_uid_text, best_rank, gmv_rank, units_rank, rankings_count, figures_from,
+              live_gmv, live_units_sold
+         FROM fastmoss.v_creator_history
+        WHERE region = 'US' AND period_type = 'week' AND period_value = $1`,
+      [LATEST_WEEK],
+    );
+    const week = fixture.rankings.filter(
+      (r) =>
+        r.key.region === 'US' && r.key.periodType === 'week' && r.key.periodValue === LATEST_WEEK,
+    );
+    const byUid = new Map<string, Row>();
+    for (const ranking of week) {
+      const isOverall = ranking.key.productCategoryId === null;
+      for (const e of ranking.entries) {
+        const row = byUid.get(e.creator.uid) ?? {
+          creator_uid_text: e.creator.uid,
+          best_rank: e.rank,
+          gmv_rank: null,
+          units_rank: null,
+          rankings_count: 0,
+          figures_from: null,
+          live_gmv: null,
+          live_units_sold: null,
+        };
+        row.best_rank = Math.min(num(row.best_rank), e.rank);
+        row.rankings_count = num(row.rankings_count) + 1;
+        const fromGmv = isOverall && ranking.key.orderField === 'gmv';
+        if (fromGmv) row.gmv_rank = e.rank;
+        if (isOverall && ranking.key.orderField === 'units_sold') row.units_rank = e.rank;
+        if (fromGmv || (isOverall && row.figures_from === null)) {
+          row.figures_from = ranking.key.orderField;
+          row.live_gmv = num(e.liveGmv);
+          row.live_units_sold = e.liveUnitsSold;
+        }
+        byUid.set(e.creator.uid, row);
+      }
+    }
+    const actual: Row[] = rows.map((row) => ({
+      ...row,
+      rankings_count: num(row.rankings_count),
+      live_gmv: row.live_gmv === null ? null : num(row.live_gmv),
+      live_units_sold: row.live_units_sold === null ? null : num(row.live_units_sold),
+    }));
+    const order = (a: Row, b: Row) =>
+      String(a.creator_uid_text) < String(b.creator_uid_text) ? -1 : 1;
+    expect(actual.sort(order)).toEqual([...byUid.values()].sort(order));
+    expect(actual.some((row) => row.figures_from === 'units_sold')).toBe(true);
+    expect(actual.some((row) => row.figures_from === null)).toBe(true);
   });
 });
