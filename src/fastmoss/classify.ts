@@ -7,6 +7,7 @@ import {
   TransientError,
 } from './errors.ts';
 import { parseLossless } from './lossless-parse.ts';
+import { readRankingPageFast } from './page-fast-path.ts';
 import {
   describeIssue,
   envelopeSchema,
@@ -245,6 +246,8 @@ export function invalidPageError(
  * field that failed. The client and the archive's re-validation both read pages through here.
  */
 export function readRankingPage(data: unknown, where: string, page: number): RankingPageData {
+  const fast = readRankingPageFast(data);
+  if (fast) return fast;
   const parsed = rankingPageSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw invalidPageError(where, page, parsed.error.issues[0]);
   return parsed.data;

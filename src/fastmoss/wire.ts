@@ -1,6 +1,15 @@
 import { z } from 'zod';
-import type { IdString, RankedTopLive, RankingEntry } from '../domain/ranking.ts';
-import { JsonNumber, toDecimalText, toIntegerText } from './lossless-parse.ts';
+import type { RankedTopLive, RankingEntry } from '../domain/ranking.ts';
+import {
+  FIELD_MESSAGES,
+  INVALID,
+  numberText,
+  type Read,
+  readCount,
+  readId,
+  readMoney,
+  readOptionalText,
+} from './wire-fields.ts';
 
 /*
  * Schemas of what FastMoss actually sends, read from `parseLossless` output (every number a
@@ -9,67 +18,25 @@ import { JsonNumber, toDecimalText, toIntegerText } from './lossless-parse.ts';
  * numbers as numeric strings, null or missing optional fields, extra fields (ignored).
  */
 
-function numberText(value: unknown): string | undefined {
-  if (value instanceof JsonNumber) return value.text;
-  if (typeof value === 'string') return value.trim();
-  return undefined;
+/** A zod field that reads with `read` and reports `message` for a value it refuses. */
+function field<T>(read: (value: unknown) => Read<T>, message: string) {
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx): T => {
+      const result = read(value);
+      if (result === INVALID) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return result;
+    });
 }
 
-const ID_DIGITS = /^\d{1,20}$/;
-
-/** An exact id as digits. A float-looking id (`7.29e18`) was rounded somewhere: refuse it. */
-const idField = z
-  .unknown()
-  .optional()
-  .transform((value, ctx): IdString => {
-    const text = numberText(value);
-    if (text === undefined || !ID_DIGITS.test(text)) {
-      ctx.addIssue({ code: 'custom', message: 'expected an integer id' });
-      return z.NEVER;
-    }
-    return text.replace(/^0+(?=\d)/, '');
-  });
-
-const countField = z
-  .unknown()
-  .optional()
-  .transform((value, ctx): number | null => {
-    if (value === null || value === undefined || value === '') return null;
-    const text = numberText(value);
-    const integer = text === undefined ? undefined : toIntegerText(text);
-    const count = integer === undefined ? Number.NaN : Number(integer);
-    if (!Number.isSafeInteger(count) || count < 0) {
-      ctx.addIssue({ code: 'custom', message: 'expected a non-negative integer' });
-      return z.NEVER;
-    }
-    return count;
-  });
-
-/** Money as exact decimal text: the digits as sent, never via a double. */
-const moneyField = z
-  .unknown()
-  .optional()
-  .transform((value, ctx): string | null => {
-    if (value === null || value === undefined || value === '') return null;
-    const text = numberText(value);
-    const decimal = text === undefined ? undefined : toDecimalText(text);
-    if (decimal === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a decimal amount' });
-      return z.NEVER;
-    }
-    return decimal;
-  });
-
-const optionalText = z
-  .unknown()
-  .optional()
-  .transform((value, ctx): string | null => {
-    if (value === null || value === undefined) return null;
-    if (typeof value === 'string') return value;
-    if (value instanceof JsonNumber) return value.text;
-    ctx.addIssue({ code: 'custom', message: 'expected a string' });
-    return z.NEVER;
-  });
+const idField = field(readId, FIELD_MESSAGES.id);
+const countField = field(readCount, FIELD_MESSAGES.count);
+const moneyField = field(readMoney, FIELD_MESSAGES.money);
+const optionalText = field(readOptionalText, FIELD_MESSAGES.text);
 
 const requiredText = z.string({ error: 'expected a string' });
 
