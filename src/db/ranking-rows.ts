@@ -72,9 +72,10 @@ function stripNulOrNull(text: string | null): string | null {
   return text === null ? null : stripNul(text);
 }
 
+/** Ids are digits without leading zeros, so the longer is larger and equal lengths compare as text. */
 function compareIds(a: IdString, b: IdString): number {
-  const [x, y] = [BigInt(a), BigInt(b)];
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
