@@ -7,6 +7,7 @@ import { RankingLoadError } from './errors.ts';
 import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
 import { type RankingRows, rankingRows, stripNul } from './ranking-rows.ts';
 import { archivePages } from './raw-archive.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface LoadRankingOptions {
   /** The etl_runs row this load belongs to; stored on the snapshot. */
@@ -238,39 +239,17 @@ export async function loadRanking(
   checkContiguousRanks(ranking);
   const runId = options.runId === undefined ? null : String(options.runId);
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  // A connection lost while checked out (a server restart, pg_terminate_backend between two
-  // statements) is an 'error' event, which crashes the process when nobody listens; noted here,
-  // it fails the next statement instead, so this ranking rolls back and the run goes on.
-  const noteLost = (error: Error) => {
-    broken ??= error;
-  };
-  client.on('error', noteLost);
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
+    let loaded: LoadedRanking;
     try {
-      let loaded: LoadedRanking;
-      try {
-        loaded = await writeRanking(client, ranking, bounds, runId);
-      } catch (error) {
-        throw new RankingLoadError(
-          `${rankingKeyLabel(ranking.key)}: not loaded, previous version kept: ${describeDatabaseError(error)}`,
-          { cause: error },
-        );
-      }
-      await options.withinTransaction?.(client);
-      await client.query('commit');
-      return loaded;
+      loaded = await writeRanking(client, ranking, bounds, runId);
     } catch (error) {
-      await client.query('rollback').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
+      throw new RankingLoadError(
+        `${rankingKeyLabel(ranking.key)}: not loaded, previous version kept: ${describeDatabaseError(error)}`,
+        { cause: error },
+      );
     }
-  } finally {
-    client.off('error', noteLost);
-    // A connection that could not roll back is not handed to the next user of the pool.
-    client.release(broken);
-  }
+    await options.withinTransaction?.(client);
+    return loaded;
+  });
 }

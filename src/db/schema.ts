@@ -121,8 +121,11 @@ const rankingKeyColumns = () => ({
 
 type RankingKeyTable = { [K in keyof ReturnType<typeof rankingKeyColumns>]: AnyPgColumn };
 
-/** One row per ranking key; NULLS NOT DISTINCT so two "all categories" rows do collide. */
-const rankingKeyUnique = (name: string, t: RankingKeyTable) =>
+/**
+ * One row per ranking key (and `more` columns); NULLS NOT DISTINCT so two "all categories" rows
+ * do collide.
+ */
+const rankingKeyUnique = (name: string, t: RankingKeyTable, ...more: AnyPgColumn[]) =>
   unique(name)
     .on(
       t.region,
@@ -131,6 +134,7 @@ const rankingKeyUnique = (name: string, t: RankingKeyTable) =>
       t.periodType,
       t.periodValue,
       t.orderField,
+      ...more,
     )
     .nullsNotDistinct();
 
@@ -264,17 +268,7 @@ export const rawPages = fastmoss.table(
     }),
   },
   (t) => [
-    unique('raw_pages_key_page_unique')
-      .on(
-        t.region,
-        t.productCategoryId,
-        t.creatorCategoryId,
-        t.periodType,
-        t.periodValue,
-        t.orderField,
-        t.page,
-      )
-      .nullsNotDistinct(),
+    rankingKeyUnique('raw_pages_key_page_unique', t, t.page),
     check('raw_pages_page_check', sql`${t.page} >= 1`),
     index('raw_pages_received_at_idx').on(t.receivedAt),
     index('raw_pages_period_idx').on(t.periodStart),
