@@ -7,6 +7,13 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out (a server restart, pg_terminate_backend between two
+  // statements) is an 'error' event, which crashes the process when nobody listens; noted here,
+  // it fails the next statement instead, so the transaction rolls back and the caller goes on.
+  const noteLost = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', noteLost);
   try {
     await client.query('begin');
     try {
@@ -15,12 +22,13 @@ export async function inTransaction<T>(
       return result;
     } catch (error) {
       await client.query('rollback').catch((rollbackError: Error) => {
-        broken = rollbackError;
+        broken ??= rollbackError;
       });
       throw error;
     }
   } finally {
-    // A connection that could not roll back is not handed to the next user of the pool.
+    client.off('error', noteLost);
+    // A connection that could not roll back, or was lost, is not handed to the next user.
     client.release(broken);
   }
 }
