@@ -15,8 +15,9 @@ import type { RequestStartGate } from '../fastmoss/limiter.ts';
  * that would be more than MAX_LATENESS_MS late gives its moment up and reserves a new one.
  */
 
-/** A little over a second, so starts fit the upstream's one-second window despite jitter. */
-export const SHARED_WINDOW_MS = 1_100;
+/** A little over a second, so starts fit the upstream's one-second window despite jitter; the
+ * same 5% margin as the in-process limiter (DEFAULT_RATE_WINDOW_MS), so neither caps the other. */
+export const SHARED_WINDOW_MS = 1_050;
 
 /** How late a start may be on its reserved moment before the moment is given up. */
 export const MAX_LATENESS_MS = 25;

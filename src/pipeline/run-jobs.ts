@@ -83,6 +83,9 @@ export interface RunJobsResult {
   finished: Map<string, 'succeeded' | 'failed'>;
 }
 
+/** Ids at the head of the queue each claim considers. */
+const CLAIM_WINDOW = 256;
+
 class ReleasedError extends Error {}
 
 export function describeError(error: unknown): string {
@@ -251,14 +254,20 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       }
       continue;
     }
-    // Claimed from the whole queue, not its next few ids, so higher-priority jobs go first.
-    const claimed = await claimJobs(pool, queue, { workerId, leaseSeconds, runId, limit: free });
+    // Claimed from a window at the head of the queue, highest priority first within it: the
+    // whole queue of a year-long backfill would cost each claim ~15 ms instead of ~2 ms.
+    const window = queue.slice(0, Math.max(CLAIM_WINDOW, free));
+    const claimed = await claimJobs(pool, window, { workerId, leaseSeconds, runId, limit: free });
     const claimedIds = new Set(claimed.map((job) => job.id));
-    const unclaimed = queue.splice(0).filter((id) => !claimedIds.has(id));
-    // Fewer claimed than asked: none of the rest was free, so another worker holds them (or
-    // finished them); else the rest wait in the queue for the next free slots.
-    if (claimed.length < free) for (const id of unclaimed) heldElsewhere.add(id);
-    else queue.push(...unclaimed);
+    const unclaimed = window.filter((id) => !claimedIds.has(id));
+    // Fewer claimed than asked: none of the rest of the window was free, so another worker holds
+    // them (or finished them); else they wait at the head of the queue for the next free slots.
+    if (claimed.length < free) {
+      for (const id of unclaimed) heldElsewhere.add(id);
+      queue.splice(0, window.length);
+    } else {
+      queue.splice(0, window.length, ...unclaimed);
+    }
     for (const job of claimed) start(job);
   }
 
