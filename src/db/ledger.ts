@@ -140,7 +140,9 @@ function toClaimedJob(row: JobRow): ClaimedJob {
 /**
  * Claims up to `limit` of `candidateIds` that are free, with a lease: the highest priority first
  * across all the candidates (a scheduled cycle's rankings before a backfill's), then the oldest.
- * Fewer than `limit` claimed means no other candidate was free at that moment.
+ * Fewer than `limit` claimed means no other candidate was free at that moment. A candidate this
+ * worker already holds is claimed again (a retried claim whose answer was lost), so candidates
+ * must not include the jobs the worker is working on.
  */
 export async function claimJobs(
   db: Queryable,
@@ -154,7 +156,9 @@ export async function claimJobs(
          attempts = target.attempts + 1, run_id = $4, started_at = now(), updated_at = now()
      WHERE target.id IN (
        SELECT j.id FROM fastmoss.etl_jobs j
-       WHERE j.id = ANY($1::bigint[]) AND ${FREE_TO_CLAIM}
+       -- Or already ours: a claim whose answer was lost with its connection, now retried.
+       WHERE j.id = ANY($1::bigint[])
+         AND (${FREE_TO_CLAIM} OR (j.status = 'running' AND j.locked_by = $2))
        ORDER BY j.priority DESC, j.id
        LIMIT $5
        FOR UPDATE SKIP LOCKED)

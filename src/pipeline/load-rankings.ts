@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
+import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import { finishRun, planJobs, type RunStatus, type RunTrigger, startRun } from '../db/ledger.ts';
 import { deleteExpiredPages } from '../db/raw-archive.ts';
 import { rankingKeyLabel } from '../domain/ranking.ts';
@@ -152,14 +153,16 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
     failures,
     fatal: result.fatal ? describeError(result.fatal) : undefined,
   };
-  await finishRun(pool, runId, status, {
-    planned: summary.selected,
-    skipped: summary.skipped,
-    succeeded,
-    failed,
-    apiCalls: summary.apiCalls,
-    rowsLoaded: summary.rowsLoaded,
-  });
+  await retryOnConnectionLoss(() =>
+    finishRun(pool, runId, status, {
+      planned: summary.selected,
+      skipped: summary.skipped,
+      succeeded,
+      failed,
+      apiCalls: summary.apiCalls,
+      rowsLoaded: summary.rowsLoaded,
+    }),
+  );
   if (request.rawRetentionDays !== undefined) {
     await deleteExpiredPages(pool, request.rawRetentionDays);
   }

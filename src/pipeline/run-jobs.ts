@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { ClientBase, Pool } from 'pg';
+import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import {
   type ClaimedJob,
   claimJobs,
@@ -158,7 +159,9 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       apiCalls ||= options.apiCallsOf(error);
       if (error instanceof ReleasedError) {
         if (!released.has(job.id))
-          await releaseJob(pool, job.id, { workerId, apiCalls, error: null });
+          await retryOnConnectionLoss(() =>
+            releaseJob(pool, job.id, { workerId, apiCalls, error: null }),
+          );
         finish({
           jobId: job.id,
           key: job.key,
@@ -171,7 +174,9 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       }
       if (options.isRunFatal(error)) {
         result.fatal ??= error instanceof Error ? error : new Error(String(error));
-        await releaseJob(pool, job.id, { workerId, apiCalls, error: describeError(error) });
+        await retryOnConnectionLoss(() =>
+          releaseJob(pool, job.id, { workerId, apiCalls, error: describeError(error) }),
+        );
         finish({
           jobId: job.id,
           key: job.key,
@@ -190,13 +195,14 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         error: describeError(error),
       };
       const quarantined = options.quarantineOf?.(error);
-      if (quarantined === undefined) await markFailed(pool, job.id, failure);
-      else {
-        await inTransaction(pool, async (tx) => {
-          await markFailed(tx, job.id, failure);
-          await quarantineRanking(tx, { key: job.key, runId, ...quarantined });
-        });
-      }
+      await retryOnConnectionLoss(() =>
+        quarantined === undefined
+          ? markFailed(pool, job.id, failure)
+          : inTransaction(pool, async (tx) => {
+              await markFailed(tx, job.id, failure);
+              await quarantineRanking(tx, { key: job.key, runId, ...quarantined });
+            }),
+      );
       finish({
         jobId: job.id,
         key: job.key,
@@ -237,7 +243,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         await Promise.race([...inFlight.values(), stopWait]);
         continue;
       }
-      const statuses = await jobStatuses(pool, [...heldElsewhere]);
+      const statuses = await retryOnConnectionLoss(() => jobStatuses(pool, [...heldElsewhere]));
       for (const id of [...heldElsewhere]) {
         const job = statuses.get(id);
         if (job?.status === 'succeeded' || job?.status === 'failed') {
@@ -257,7 +263,9 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     // Claimed from a window at the head of the queue, highest priority first within it: the
     // whole queue of a year-long backfill would cost each claim ~15 ms instead of ~2 ms.
     const window = queue.slice(0, Math.max(CLAIM_WINDOW, free));
-    const claimed = await claimJobs(pool, window, { workerId, leaseSeconds, runId, limit: free });
+    const claimed = await retryOnConnectionLoss(() =>
+      claimJobs(pool, window, { workerId, leaseSeconds, runId, limit: free }),
+    );
     const claimedIds = new Set(claimed.map((job) => job.id));
     const unclaimed = window.filter((id) => !claimedIds.has(id));
     // Fewer claimed than asked: none of the rest of the window was free, so another worker holds
@@ -279,7 +287,9 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     await Promise.all(
       [...inFlight.keys()].map(async (id) => {
         released.add(id);
-        await releaseJob(pool, id, { workerId, apiCalls: 0, error: null });
+        await retryOnConnectionLoss(() =>
+          releaseJob(pool, id, { workerId, apiCalls: 0, error: null }),
+        );
       }),
     );
   }

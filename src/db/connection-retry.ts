@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/*
+ * Ledger writes (claim, fail, release, finish a run) that meet a lost connection are tried again
+ * on a fresh one, so a Postgres restart or a killed backend costs a pause, not a run left half
+ * recorded. Only connection loss is retried: every other error is the caller's.
+ */
+
+/** SQLSTATE class 08 (connection exception) and the admin-shutdown family of 57P. */
+const LOST_SQLSTATES = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const LOST_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const LOST_MESSAGES = /Connection terminated|not queryable|connection error|Client was closed/i;
+
+export function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (code !== undefined && (LOST_SQLSTATES.has(code) || LOST_NODE_CODES.has(code))) return true;
+  return LOST_MESSAGES.test(error.message);
+}
+
+const DELAYS_MS = [100, 300, 1000, 2000, 4000];
+
+/** Runs `work`, again after a pause each time it fails for a lost connection (five more tries). */
+export async function retryOnConnectionLoss<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const delay = DELAYS_MS[attempt];
+      if (delay === undefined || !isConnectionLost(error)) throw error;
+      await sleep(delay);
+    }
+  }
+}
