@@ -92,7 +92,7 @@ export type FastmossEvent =
   | { type: 'limiter-wait'; waitedMs: number };
 
 export interface RequestResult {
-  /** The envelope's `data`, numbers kept as `JsonNumber`. */
+  /** The envelope's `data`, numbers kept as strings of their exact digits. */
   data: unknown;
   /** HTTP requests made, retries included. */
   attempts: number;

@@ -1,6 +1,5 @@
 import { EtlError } from '../domain/errors.ts';
 import type { RawPage } from '../domain/ranking.ts';
-import { JsonNumber } from './lossless-parse.ts';
 
 /** What the pipeline needs to know about the call that failed, besides the message. */
 export interface FastmossErrorDetails {
@@ -110,13 +109,10 @@ const MAX_VALUE_CHARS = 200;
 /** A wire value as JSON text, numbers as the digits sent. */
 function valueText(value: unknown): string {
   let text: string;
-  if (value instanceof JsonNumber) text = value.text;
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
   }
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
 }

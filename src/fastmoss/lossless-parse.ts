@@ -1,17 +1,75 @@
-import { parse } from 'lossless-json';
-
-/**
- * A JSON number as the text it was sent as. FastMoss sends 19-digit creator ids as bare numbers
- * (beyond 2^53, so `JSON.parse` would round them) and money as decimals, so no number from the
- * wire ever passes through a double.
+/*
+ * FastMoss sends 19-digit creator ids as bare JSON numbers (beyond 2^53, so `JSON.parse` would
+ * round them) and money as decimals, so no number from the wire may pass through a double.
+ *
+ * parseLossless copies the text once, putting quotes around every number outside a string, and
+ * hands the result to the built-in JSON.parse: every number arrives as a string of exactly the
+ * digits sent. The fields that read numbers accept numeric strings anyway, as the API may send
+ * either. This replaced lossless-json, which took 2.3x as long per page and built each string
+ * one character at a time, a large share of the pipeline's garbage-collection time and memory.
  */
-export class JsonNumber {
-  constructor(readonly text: string) {}
+
+const VALID_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
-/** Parses JSON keeping every number as its exact text. Throws SyntaxError on malformed JSON. */
+/** Characters that can continue a number token: digits, `-`, `+`, `.`, `e`, `E`. */
+function isNumberPart(code: number): boolean {
+  return (
+    isDigit(code) ||
+    code === MINUS ||
+    code === 0x2b ||
+    code === 0x2e ||
+    code === 0x45 ||
+    code === 0x65
+  );
+}
+
+/** Index just past the string that opens at `start` (a `"`). */
+function endOfString(text: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) throw new SyntaxError('Unterminated string in JSON');
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+/**
+ * Parses JSON keeping every number as a string of its exact digits. Throws SyntaxError on
+ * malformed JSON, as JSON.parse does.
+ */
 export function parseLossless(text: string): unknown {
-  return parse(text, null, (numberText) => new JsonNumber(numberText));
+  let quoted = '';
+  let copiedUpTo = 0;
+  let at = 0;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === QUOTE) {
+      at = endOfString(text, at);
+    } else if (code === MINUS || isDigit(code)) {
+      let end = at + 1;
+      while (end < text.length && isNumberPart(text.charCodeAt(end))) end++;
+      const token = text.slice(at, end);
+      if (!VALID_NUMBER.test(token)) {
+        throw new SyntaxError(`Invalid number ${token} in JSON at position ${at}`);
+      }
+      quoted += `${text.slice(copiedUpTo, at)}"${token}"`;
+      copiedUpTo = end;
+      at = end;
+    } else {
+      at++;
+    }
+  }
+  return JSON.parse(copiedUpTo === 0 ? text : quoted + text.slice(copiedUpTo));
 }
 
 const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;

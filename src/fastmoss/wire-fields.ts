@@ -1,5 +1,5 @@
 import type { IdString } from '../domain/ranking.ts';
-import { JsonNumber, toDecimalText, toIntegerText } from './lossless-parse.ts';
+import { toDecimalText, toIntegerText } from './lossless-parse.ts';
 
 /*
  * How each field of a page is read, as plain functions shared by the zod schemas (which name the
@@ -10,10 +10,9 @@ import { JsonNumber, toDecimalText, toIntegerText } from './lossless-parse.ts';
 export const INVALID: unique symbol = Symbol('invalid field');
 export type Read<T> = T | typeof INVALID;
 
+/** A number's digits: parseLossless hands every JSON number over as a string. */
 export function numberText(value: unknown): string | undefined {
-  if (value instanceof JsonNumber) return value.text;
-  if (typeof value === 'string') return value.trim();
-  return undefined;
+  return typeof value === 'string' ? value.trim() : undefined;
 }
 
 const ID_DIGITS = /^\d{1,20}$/;
@@ -44,9 +43,7 @@ export function readMoney(value: unknown): Read<string | null> {
 
 export function readOptionalText(value: unknown): Read<string | null> {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (value instanceof JsonNumber) return value.text;
-  return INVALID;
+  return typeof value === 'string' ? value : INVALID;
 }
 
 export const FIELD_MESSAGES = {

@@ -13,7 +13,7 @@ import {
 
 /*
  * Schemas of what FastMoss actually sends, read from `parseLossless` output (every number a
- * JsonNumber). They accept what the document's example shows, not only what its tables say:
+ * string of its exact digits). They accept what the document's example shows, not only what its tables say:
  * ids as bare 19-digit numbers or strings, money as decimals, `uints_sold` for `units_sold`,
  * numbers as numeric strings, null or missing optional fields, extra fields (ignored).
  */

@@ -1,26 +1,61 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareDecimalText,
-  JsonNumber,
   parseLossless,
   toDecimalText,
   toIntegerText,
 } from '../../src/fastmoss/lossless-parse.ts';
 
 describe('parseLossless', () => {
-  it('keeps a 19-digit id and decimal money as their exact text', () => {
-    const parsed = parseLossless('{"uid": 7291972001835992106, "gmv": 958762.84, "n": [1, -2.50]}');
+  it('keeps a 19-digit id and decimal money as their exact digits', () => {
+    const parsed = parseLossless(
+      '{"uid": 7291972001835992106, "gmv": 958762.84, "n": [1, -2.50, 1E+3]}',
+    );
     expect(parsed).toEqual({
-      uid: new JsonNumber('7291972001835992106'),
-      gmv: new JsonNumber('958762.84'),
-      n: [new JsonNumber('1'), new JsonNumber('-2.50')],
+      uid: '7291972001835992106',
+      gmv: '958762.84',
+      n: ['1', '-2.50', '1E+3'],
     });
     // What JSON.parse would have made of it:
     expect(String(JSON.parse('7291972001835992106'))).not.toBe('7291972001835992106');
   });
 
-  it('throws SyntaxError on a cut-off body', () => {
-    expect(() => parseLossless('{"code":0,"data":{"list":[{"creator":')).toThrow(SyntaxError);
+  it('leaves digits inside strings, escaped quotes and backslashes alone', () => {
+    const text = String.raw`{"a":"x\"1\\","b":"\\\"2","c":"\u0000 3 \ud83d\ude00 CJK 直播","d":[true,false,null,-0]}`;
+    expect(parseLossless(text)).toEqual({
+      a: 'x"1\\',
+      b: '\\"2',
+      c: `\u0000 3 ${String.fromCodePoint(0x1f600)} CJK 直播`,
+      d: [true, false, null, '-0'],
+    });
+  });
+
+  it('reads the same structure as JSON.parse, numbers aside', () => {
+    const samples = [
+      '{"code":0,"data":{"list":[],"total":0},"message":"","request_id":"r-1"}',
+      '[1,[2,[3,{"x":[4.5,{"y":"7"}]}]]]',
+      '  {"k" : 12 , "s" : "a,b:[c]{d}" }  ',
+      '"just a string"',
+      '42',
+    ];
+    const numbersAsText = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'number' ? String(v) : v)));
+    for (const text of samples) {
+      expect(parseLossless(text)).toEqual(numbersAsText(JSON.parse(text)));
+    }
+  });
+
+  it.each([
+    '{"code":0,"data":{"list":[{"creator":',
+    '{"a":01}',
+    '{"a":1.}',
+    '{"a":--1}',
+    '{"a":+1}',
+    '{"a":"unterminated}',
+    '{"a":1 2}',
+    "{'a':1}",
+  ])('throws SyntaxError on malformed JSON: %s', (text) => {
+    expect(() => parseLossless(text)).toThrow(SyntaxError);
   });
 });
 
