@@ -7,7 +7,7 @@ import { type BackfillFlags, resolveBackfillOptions } from './backfill-options.t
 import { executeRun } from './execute-run.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { createCommandLogger, openRuntime } from './runtime.ts';
-import { exitCodeOf, formatSummary } from './summary.ts';
+import { reportRun } from './summary.ts';
 
 const MAX_PAGES_PER_RANKING = MAX_RANKING_ROWS / MAX_PAGE_SIZE;
 
@@ -84,10 +84,7 @@ export async function backfill(flags: BackfillFlags, config: Config, now: Date):
       },
       { progress: !options.json },
     );
-    process.stdout.write(
-      options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`,
-    );
-    return exitCodeOf(summary);
+    return reportRun(summary, options);
   } finally {
     await runtime.close();
   }

@@ -5,7 +5,7 @@ import { plansForCycles } from './cycle-plans.ts';
 import { executeRun } from './execute-run.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { openRuntime } from './runtime.ts';
-import { exitCodeOf, formatSummary } from './summary.ts';
+import { reportRun } from './summary.ts';
 
 /** `run`: what the schedule would load today, now, in the foreground. */
 export async function runNow(
@@ -26,10 +26,7 @@ export async function runNow(
       },
       { progress: !options.json },
     );
-    process.stdout.write(
-      options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`,
-    );
-    return exitCodeOf(summary);
+    return reportRun(summary, options);
   } finally {
     await runtime.close();
   }

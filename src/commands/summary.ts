@@ -28,3 +28,11 @@ export function formatSummary(summary: RunSummary): string {
   }
   return lines.join('\n');
 }
+
+/** Prints a run's summary to stdout (JSON with `json`) and returns the exit code it calls for. */
+export function reportRun(summary: RunSummary, options: { json: boolean }): ExitCode {
+  process.stdout.write(
+    options.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`,
+  );
+  return exitCodeOf(summary);
+}
