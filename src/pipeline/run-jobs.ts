@@ -123,7 +123,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     options.onOutcome?.(outcome);
   };
 
-  async function process(job: ClaimedJob): Promise<void> {
+  async function work(job: ClaimedJob): Promise<void> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let apiCalls = 0;
@@ -216,7 +216,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
   }
 
   function start(job: ClaimedJob) {
-    const task = limit(() => process(job))
+    const task = limit(() => work(job))
       .catch(() => undefined)
       .finally(() => inFlight.delete(job.id));
     inFlight.set(job.id, task);
