@@ -3,9 +3,11 @@ import type { RankingKey } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 import {
   matchesRankingKey,
+  RANKING_KEY_COLUMNS,
   type RankingKeyRow,
   rankingKeyOf,
   rankingKeyParams,
+  sameRankingKey,
 } from './ranking-key-sql.ts';
 
 /*
@@ -41,9 +43,6 @@ export interface PlanResult {
 
 type Queryable = Pool | ClientBase;
 
-const KEY_COLUMNS =
-  'region, product_category_id, creator_category_id, period_type, period_value, order_field';
-
 function keyArrays(planned: PlannedRanking[]) {
   return [
     planned.map((p) => p.key.region),
@@ -60,15 +59,10 @@ function keyArrays(planned: PlannedRanking[]) {
 const PLANNED_INPUT = `
   SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
                        $7::date[], $8::date[])
-    AS t(${KEY_COLUMNS}, period_start, period_end)`;
+    AS t(${RANKING_KEY_COLUMNS}, period_start, period_end)`;
 
 const SNAPSHOT_EXISTS = `
-  EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s
-          WHERE s.region = i.region
-            AND s.product_category_id IS NOT DISTINCT FROM i.product_category_id
-            AND s.creator_category_id IS NOT DISTINCT FROM i.creator_category_id
-            AND s.period_type = i.period_type AND s.period_value = i.period_value
-            AND s.order_field = i.order_field)`;
+  EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s WHERE ${sameRankingKey('s', 'i')})`;
 
 /**
  * Upserts one job per planned ranking. A ranking already loaded is skipped (marked succeeded)
@@ -84,12 +78,12 @@ export async function planJobs(
     `WITH input AS (${PLANNED_INPUT}),
      marked AS (SELECT i.*, ${SNAPSHOT_EXISTS} AS loaded FROM input i)
      INSERT INTO fastmoss.etl_jobs AS j
-       (${KEY_COLUMNS}, period_start, period_end, status, priority, run_id, created_at, updated_at)
-     SELECT ${KEY_COLUMNS}, period_start, period_end,
+       (${RANKING_KEY_COLUMNS}, period_start, period_end, status, priority, run_id, created_at, updated_at)
+     SELECT ${RANKING_KEY_COLUMNS}, period_start, period_end,
             CASE WHEN loaded AND NOT $9::boolean THEN 'succeeded' ELSE 'pending' END,
             $10, $11, now(), now()
      FROM marked
-     ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+     ON CONFLICT (${RANKING_KEY_COLUMNS}) DO UPDATE SET
        status = CASE
          WHEN j.status = 'running' THEN j.status
          -- A job another worker finished while this plan ran stays done: no double fetch.
@@ -162,7 +156,7 @@ export async function claimJobs(
        ORDER BY j.priority DESC, j.id
        LIMIT $5
        FOR UPDATE SKIP LOCKED)
-     RETURNING target.id, ${KEY_COLUMNS}, target.attempts, target.priority`,
+     RETURNING target.id, ${RANKING_KEY_COLUMNS}, target.attempts, target.priority`,
     [candidateIds, options.workerId, options.leaseSeconds, options.runId, options.limit ?? null],
   );
   return result.rows

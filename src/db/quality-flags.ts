@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { MAX_RANKING_ROWS, type RankingKey } from '../domain/ranking.ts';
+import { sameRankingSeries } from './ranking-key-sql.ts';
 
 /*
  * Quality flags of a snapshot, stored on ranking_snapshots.flags with their figures:
@@ -30,23 +31,18 @@ export async function lockRankingSeries(tx: pg.ClientBase, key: RankingKey): Pro
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SERIES_LOCK_CLASS_ID, series]);
 }
 
-const SAME_SERIES = (a: string, b: string) => `${a}.region = ${b}.region
-  AND ${a}.product_category_id IS NOT DISTINCT FROM ${b}.product_category_id
-  AND ${a}.creator_category_id IS NOT DISTINCT FROM ${b}.creator_category_id
-  AND ${a}.period_type = ${b}.period_type AND ${a}.order_field = ${b}.order_field`;
-
 /** Recomputes the flags of snapshot `snapshotId` and of the next period's snapshot. */
 export async function refreshQualityFlags(tx: pg.ClientBase, snapshotId: string): Promise<void> {
   await tx.query(
     `WITH target AS (SELECT * FROM fastmoss.ranking_snapshots WHERE id = $1::bigint),
      affected AS (
        SELECT s.id FROM fastmoss.ranking_snapshots s, target t
-        WHERE s.id = t.id OR (${SAME_SERIES('s', 't')} AND s.period_start = t.period_end + 1)),
+        WHERE s.id = t.id OR (${sameRankingSeries('s', 't')} AND s.period_start = t.period_end + 1)),
      figures AS (
        SELECT s.id, s.total, s.entry_count, previous.entry_count AS previous_entry_count
          FROM fastmoss.ranking_snapshots s
          LEFT JOIN fastmoss.ranking_snapshots previous
-           ON ${SAME_SERIES('previous', 's')} AND previous.period_end = s.period_start - 1
+           ON ${sameRankingSeries('previous', 's')} AND previous.period_end = s.period_start - 1
         WHERE s.id IN (SELECT id FROM affected))
      UPDATE fastmoss.ranking_snapshots s
         SET previous_entry_count = f.previous_entry_count,

@@ -19,6 +19,19 @@ export function matchesRankingKey(alias: string, first: number): string {
     AND ${alias}.order_field = ${p(5)}`;
 }
 
+/** `a` and `b` rows of the same series: the key without the period value. */
+export function sameRankingSeries(a: string, b: string): string {
+  return `${a}.region = ${b}.region
+    AND ${a}.product_category_id IS NOT DISTINCT FROM ${b}.product_category_id
+    AND ${a}.creator_category_id IS NOT DISTINCT FROM ${b}.creator_category_id
+    AND ${a}.period_type = ${b}.period_type AND ${a}.order_field = ${b}.order_field`;
+}
+
+/** `a` and `b` rows of the same ranking key. */
+export function sameRankingKey(a: string, b: string): string {
+  return `${sameRankingSeries(a, b)} AND ${a}.period_value = ${b}.period_value`;
+}
+
 export function rankingKeyParams(key: RankingKey): (string | number | null)[] {
   return [
     key.region,

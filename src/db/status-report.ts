@@ -5,7 +5,12 @@ import {
   type Region,
   rankingKeyLabel,
 } from '../domain/ranking.ts';
-import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from './ranking-key-sql.ts';
+import {
+  RANKING_KEY_COLUMNS,
+  type RankingKeyRow,
+  rankingKeyOf,
+  sameRankingKey,
+} from './ranking-key-sql.ts';
 
 /** What `status` reports: coverage, recent runs and failures, all read from the warehouse. */
 export interface StatusReport {
@@ -81,12 +86,7 @@ export async function readStatusReport(
               count(*) FILTER (WHERE j.status = 'failed' AND s.id IS NULL) AS failed,
               count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing
        FROM fastmoss.etl_jobs j
-       LEFT JOIN fastmoss.ranking_snapshots s
-         ON s.region = j.region
-        AND s.product_category_id IS NOT DISTINCT FROM j.product_category_id
-        AND s.creator_category_id IS NOT DISTINCT FROM j.creator_category_id
-        AND s.period_type = j.period_type AND s.period_value = j.period_value
-        AND s.order_field = j.order_field
+       LEFT JOIN fastmoss.ranking_snapshots s ON ${sameRankingKey('s', 'j')}
        GROUP BY j.period_type, j.region)
      SELECT coalesce(l.period_type, j.period_type) AS period_type,
             coalesce(l.region, j.region) AS region,
@@ -202,14 +202,7 @@ export async function readStatusReport(
       apiCalls: row.api_calls,
     })),
     failures: failures.rows.map((row) => ({
-      ranking: rankingKeyLabel({
-        region: row.region,
-        productCategoryId: row.product_category_id,
-        creatorCategoryId: row.creator_category_id,
-        periodType: row.period_type,
-        periodValue: row.period_value,
-        orderField: row.order_field,
-      }),
+      ranking: rankingKeyLabel(rankingKeyOf(row)),
       attempts: row.attempts,
       reason: row.last_error,
       at: row.finished_at?.toISOString() ?? null,

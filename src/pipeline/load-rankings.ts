@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Pool } from 'pg';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import { finishRun, planJobs, type RunStatus, type RunTrigger, startRun } from '../db/ledger.ts';
+import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from '../db/ranking-key-sql.ts';
 import { deleteExpiredPages } from '../db/raw-archive.ts';
 import { rankingKeyLabel } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
@@ -104,28 +105,13 @@ export async function loadRankings(request: LoadRankingsRequest): Promise<RunSum
   const finishedWith = (status: 'succeeded' | 'failed') =>
     [...result.finished].filter(([, outcome]) => outcome === status).map(([id]) => id);
   const failedIds = finishedWith('failed');
-  const failedRows = await pool.query<{
-    region: string;
-    product_category_id: number | null;
-    creator_category_id: number | null;
-    period_type: 'day' | 'week' | 'month';
-    period_value: string;
-    order_field: 'units_sold' | 'gmv';
-    last_error: string | null;
-  }>(
-    `SELECT region, product_category_id, creator_category_id, period_type, period_value, order_field, last_error
+  const failedRows = await pool.query<RankingKeyRow & { last_error: string | null }>(
+    `SELECT ${RANKING_KEY_COLUMNS}, last_error
      FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) ORDER BY id`,
     [failedIds],
   );
   const failures = failedRows.rows.map((row) => ({
-    ranking: rankingKeyLabel({
-      region: row.region as PlannedRanking['key']['region'],
-      productCategoryId: row.product_category_id,
-      creatorCategoryId: row.creator_category_id,
-      periodType: row.period_type,
-      periodValue: row.period_value,
-      orderField: row.order_field,
-    }),
+    ranking: rankingKeyLabel(rankingKeyOf(row)),
     reason: row.last_error ?? 'unknown',
   }));
   const succeeded = finishedWith('succeeded').length;
