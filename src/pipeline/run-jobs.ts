@@ -127,6 +127,16 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let apiCalls = 0;
+    const end = (status: RankingOutcome['status'], rowsLoaded: number, error?: Error) =>
+      finish({
+        jobId: job.id,
+        key: job.key,
+        status,
+        apiCalls,
+        rowsLoaded,
+        durationMs: elapsed(),
+        error,
+      });
     try {
       if (stopped() || result.fatal) throw new ReleasedError();
       const ranking = await options.fetchRanking(job.key);
@@ -147,14 +157,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
           await releaseFromQuarantine(tx, job.key);
         },
       });
-      finish({
-        jobId: job.id,
-        key: job.key,
-        status: 'succeeded',
-        apiCalls,
-        rowsLoaded,
-        durationMs: elapsed(),
-      });
+      end('succeeded', rowsLoaded);
     } catch (error) {
       apiCalls ||= options.apiCallsOf(error);
       if (error instanceof ReleasedError) {
@@ -162,14 +165,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
           await retryOnConnectionLoss(() =>
             releaseJob(pool, job.id, { workerId, apiCalls, error: null }),
           );
-        finish({
-          jobId: job.id,
-          key: job.key,
-          status: 'released',
-          apiCalls,
-          rowsLoaded: 0,
-          durationMs: elapsed(),
-        });
+        end('released', 0);
         return;
       }
       if (options.isRunFatal(error)) {
@@ -177,15 +173,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         await retryOnConnectionLoss(() =>
           releaseJob(pool, job.id, { workerId, apiCalls, error: describeError(error) }),
         );
-        finish({
-          jobId: job.id,
-          key: job.key,
-          status: 'released',
-          apiCalls,
-          rowsLoaded: 0,
-          durationMs: elapsed(),
-          error: result.fatal,
-        });
+        end('released', 0, result.fatal);
         return;
       }
       const failure = {
@@ -203,15 +191,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
               await quarantineRanking(tx, { key: job.key, runId, ...quarantined });
             }),
       );
-      finish({
-        jobId: job.id,
-        key: job.key,
-        status: 'failed',
-        apiCalls,
-        rowsLoaded: 0,
-        durationMs: elapsed(),
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      end('failed', 0, error instanceof Error ? error : new Error(String(error)));
     }
   }
 
