@@ -30,7 +30,7 @@ const RANGE: BackfillRange = SOAK
   : { from: '2026-02-01', to: '2026-02-06', periods: 'day', regions: 'US,GB' };
 const TRIALS = SOAK ? 25 : 5;
 const SEED = 0x8e57;
-// Slow enough that the run spans a couple of seconds, so a random moment lands inside it.
+// Slow enough that the run spans a couple of seconds, so a kill lands between its requests.
 const SETTINGS = { ETL_RPS: SOAK ? '60' : '25', ETL_CONCURRENCY: '2' };
 
 const db = await useTestDatabase();
@@ -62,12 +62,15 @@ describe('crash and resume', () => {
       const random = seededRandom(SEED);
       const loadedAtKill: number[] = [];
       let refetched = 0;
+      const calls = minimumCalls(planned.map(({ key }) => key));
       for (let trial = 0; trial < TRIALS; trial += 1) {
         await emptyWarehouse(observer);
-        // Anywhere from CLI start-up to just before the clean run would have finished.
-        const killAfterMs = Math.round((0.15 + 0.8 * random()) * clean.durationMs);
+        simulator.reset();
+        // The moment is a point in the run's own progress (the server has seen that many
+        // requests), not a time: on a loaded machine a timed kill lands in start-up every time.
+        const killAtCall = 1 + Math.floor(random() * (calls - 1));
         const { child, done } = startCli(backfillArgs(RANGE), env);
-        await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+        await untilServerSaw(killAtCall, done);
         child.kill('SIGKILL');
         const killed = await done;
         await waitForEtlConnectionsGone(observer);
@@ -79,7 +82,7 @@ describe('crash and resume', () => {
 
         simulator.reset();
         const rerun = await runCli([...backfillArgs(RANGE), '--json'], env);
-        expect(rerun.code, `trial ${trial} (kill at ${killAfterMs} ms): ${rerun.stderr}`).toBe(0);
+        expect(rerun.code, `trial ${trial} (kill at call ${killAtCall}): ${rerun.stderr}`).toBe(0);
         const summary = JSON.parse(rerun.stdout);
         expect(summary).toMatchObject({
           status: 'succeeded',
@@ -109,3 +112,14 @@ describe('crash and resume', () => {
     60_000 + TRIALS * (SOAK ? 45_000 : 20_000),
   );
 });
+
+/** Resolves once the simulator has received `count` requests, or the CLI has exited. */
+async function untilServerSaw(count: number, exited: Promise<unknown>): Promise<void> {
+  let over = false;
+  void exited.then(() => {
+    over = true;
+  });
+  while (!over && simulator.counters.total < count) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
