@@ -5,6 +5,8 @@ export default defineConfig({
   schema: './src/db/schema.ts',
   out: './migrations',
   schemaFilter: ['fastmoss'],
+  // As src/db/migrate.ts keeps it: out of the analysts' schema.
+  migrations: { schema: 'fastmoss_meta', table: '__drizzle_migrations' },
   strict: true,
   verbose: true,
 });

@@ -334,6 +334,27 @@ LEFT JOIN span sp ON sp.period_type = l.period_type
 ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, u.period_type)),
          coalesce(l.region, u.region);
 
+-- name: rankings_loaded_latest_periods
+-- What is loaded for each region's latest day, week and month: how many rankings, and how many empty or flagged?
+-- (From v_coverage: one row per loaded ranking, the empty ones included.)
+WITH latest AS (
+  SELECT period_type, max(period_start) AS period_start
+  FROM fastmoss.v_coverage
+  GROUP BY period_type
+)
+SELECT c.period_type, c.period_value, c.region,
+       count(*) AS rankings_loaded,
+       count(*) FILTER (WHERE c.is_empty) AS empty,
+       count(*) FILTER (WHERE c.flag_truncated) AS truncated,
+       count(*) FILTER (WHERE c.flag_short) AS short,
+       count(*) FILTER (WHERE c.flag_drop) AS dropped,
+       sum(c.entry_count) AS creators_listed,
+       max(c.fetched_at) AS last_fetched_at
+FROM fastmoss.v_coverage c
+JOIN latest l ON l.period_type = c.period_type AND l.period_start = c.period_start
+GROUP BY c.period_type, c.period_value, c.region
+ORDER BY array_position(ARRAY['day', 'week', 'month'], c.period_type), c.region;
+
 -- name: recent_etl_runs
 -- What did the last ten ETL runs do, and did they finish?
 SELECT id, trigger, status, started_at, finished_at, finished_at - started_at AS duration,

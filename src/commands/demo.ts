@@ -28,7 +28,7 @@ function connectionText(url: string, embedded: boolean): string {
   }
   const parsed = new URL(url);
   return [
-    'Connect with psql or a BI tool (schema fastmoss; views v_rankings, v_top_lives, v_creator_history):',
+    'Connect with psql or a BI tool (schema fastmoss; views v_rankings, v_top_lives, v_creator_history, v_coverage):',
     `  psql "${url}"`,
     `  host ${parsed.hostname}  port ${parsed.port}  database ${parsed.pathname.slice(1)}  user ${decodeURIComponent(parsed.username)}  password ${decodeURIComponent(parsed.password)}`,
   ].join('\n');

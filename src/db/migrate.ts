@@ -1,19 +1,63 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import type pg from 'pg';
+import pg from 'pg';
 import { createPool } from './connect.ts';
 import { MigrationError } from './errors.ts';
 
 /** The committed migrations, found from this file so any working directory works. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** Drizzle's bookkeeping table lives with our tables, so one schema holds the whole warehouse. */
-export const MIGRATIONS_SCHEMA = 'fastmoss';
+/**
+ * Drizzle's bookkeeping table lives in a schema of its own, out of the analysts' `fastmoss`: BI
+ * tools browsing the warehouse, and the role `grant-reader` makes, see only the warehouse. Not
+ * drizzle's default `drizzle`, which another drizzle app on the same database may already use.
+ */
+export const MIGRATIONS_SCHEMA = 'fastmoss_meta';
 export const MIGRATIONS_TABLE = '__drizzle_migrations';
+/** Where earlier versions kept the bookkeeping; `migrateDatabase` moves it from there. */
+export const LEGACY_MIGRATIONS_SCHEMA = 'fastmoss';
 
 /** Arbitrary but fixed: every fastmoss-etl process migrating this database queues on it. */
 const MIGRATION_LOCK_ID = 7_291_972_001;
+
+/**
+ * Makes the bookkeeping schema, commented, before drizzle would make it bare; and moves the
+ * bookkeeping of a database migrated by an earlier version out of schema fastmoss. Moved as it
+ * is (rows, ids and sequence), drizzle finds every migration applied and re-applies none. Called
+ * under the migration lock, so two upgrading processes cannot both move it.
+ */
+async function prepareBookkeeping(client: pg.PoolClient): Promise<void> {
+  const schema = pg.escapeIdentifier(MIGRATIONS_SCHEMA);
+  const table = pg.escapeIdentifier(MIGRATIONS_TABLE);
+  const legacyTable = `${pg.escapeIdentifier(LEGACY_MIGRATIONS_SCHEMA)}.${table}`;
+  const { rows } = await client.query<{
+    schema: string | null;
+    legacy: string | null;
+    current: string | null;
+  }>(
+    'select to_regnamespace($1) as schema, to_regclass($2) as legacy, to_regclass($3) as current',
+    [schema, legacyTable, `${schema}.${table}`],
+  );
+  const found = rows[0];
+  const createSchema = found?.schema === null;
+  const moveLegacy = found?.legacy != null && found.current === null;
+  if (!createSchema && !moveLegacy) return;
+  await client.query('begin');
+  try {
+    if (createSchema) {
+      await client.query(`create schema if not exists ${schema}`);
+      await client.query(
+        `comment on schema ${schema} is 'fastmoss-etl''s own bookkeeping (which migrations are applied); not part of the warehouse, and not granted to readers.'`,
+      );
+    }
+    if (moveLegacy) await client.query(`alter table ${legacyTable} set schema ${schema}`);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+}
 
 /**
  * Applies pending migrations. Safe to run any number of times and from several processes at once:
@@ -31,6 +75,7 @@ export async function migrateDatabase(target: pg.Pool | string): Promise<void> {
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       try {
+        await prepareBookkeeping(client);
         await migrate(drizzle({ client }), {
           migrationsFolder: MIGRATIONS_FOLDER,
           migrationsSchema: MIGRATIONS_SCHEMA,

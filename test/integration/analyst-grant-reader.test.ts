@@ -10,7 +10,7 @@ const db = await useTestDatabase();
 // prove the name is used as a quoted identifier, exactly as written.
 const reader = `Analyst "BI" ${randomBytes(3).toString('hex')}`;
 const quoted = pg.escapeIdentifier(reader);
-const VIEWS = ['v_rankings', 'v_top_lives', 'v_creator_history'];
+const VIEWS = ['v_rankings', 'v_top_lives', 'v_creator_history', 'v_coverage'];
 const UID = '7291972001835992106';
 const ROOM = '7621968386985085727';
 
@@ -105,7 +105,7 @@ describe('grantReader', () => {
       }
       return seen;
     });
-    expect(counts).toEqual({ v_rankings: 1, v_top_lives: 1, v_creator_history: 1 });
+    expect(counts).toEqual({ v_rankings: 1, v_top_lives: 1, v_creator_history: 1, v_coverage: 1 });
 
     const uids = await asReader((client) =>
       client.query<{ creator_uid_text: string; room_id_text: string }>(
@@ -113,6 +113,24 @@ describe('grantReader', () => {
       ),
     );
     expect(uids.rows).toEqual([{ creator_uid_text: UID, room_id_text: ROOM }]);
+  });
+
+  it('shows the role the warehouse only: the migration bookkeeping is out of its reach', async () => {
+    await grantReader(db.pool, reader);
+    const { rows } = await db.pool.query<{ schema: string; usage: boolean }>(
+      `SELECT n.nspname AS schema, has_schema_privilege($1, n.oid, 'USAGE') AS usage
+         FROM pg_namespace n WHERE n.nspname LIKE 'fastmoss%' ORDER BY 1`,
+      [reader],
+    );
+    expect(rows).toEqual([
+      { schema: 'fastmoss', usage: true },
+      { schema: 'fastmoss_meta', usage: false },
+    ]);
+    expect(
+      await asReader((c) =>
+        errorCodeOf(c.query('SELECT * FROM fastmoss_meta.__drizzle_migrations')),
+      ),
+    ).toBe('42501');
   });
 
   it('leaves the role unable to INSERT, UPDATE or DELETE', async () => {

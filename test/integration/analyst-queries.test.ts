@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OrderField, PeriodType, RankingEntry, Region } from '../../src/domain/ranking.ts';
+import type {
+  OrderField,
+  PeriodType,
+  RankingEntry,
+  RankingKey,
+  Region,
+} from '../../src/domain/ranking.ts';
 import { readAnalystQueries } from '../support/analyst-queries.ts';
 import { useTestDatabase } from '../support/database.ts';
 import {
@@ -87,6 +93,7 @@ describe('docs/queries.sql', () => {
       'best_live_streams_of_month',
       'follower_growth_vs_gmv',
       'data_completeness',
+      'rankings_loaded_latest_periods',
       'recent_etl_runs',
     ]);
     for (const query of queries.values()) expect(query.question).toMatch(/\?/);
@@ -332,6 +339,46 @@ describe('docs/queries.sql', () => {
     expect(gaps).toContainEqual(['day', 'GB', '0']);
   });
 
+  it('rankings_loaded_latest_periods: per region, the latest day, week and month loaded, empty and flagged rankings counted', async () => {
+    const rows = await run('rankings_loaded_latest_periods');
+    const latest = { day: '2026-03-29', week: LATEST_WEEK, month: MONTH };
+    const previous: Record<string, string | undefined> = { day: '2026-03-28', week: PREVIOUS_WEEK };
+    const sameKey = (a: RankingKey, b: RankingKey) =>
+      a.region === b.region &&
+      a.productCategoryId === b.productCategoryId &&
+      a.creatorCategoryId === b.creatorCategoryId &&
+      a.orderField === b.orderField &&
+      a.periodType === b.periodType;
+    const expected = (['day', 'week', 'month'] as const).flatMap((periodType) =>
+      [...FIXTURE_REGIONS].sort().map((region) => {
+        const mine = fixture.rankings.filter(
+          (r) =>
+            r.key.region === region &&
+            r.key.periodType === periodType &&
+            r.key.periodValue === latest[periodType],
+        );
+        const dropped = mine.filter((r) => {
+          const before = fixture.rankings.find(
+            (p) => sameKey(p.key, r.key) && p.key.periodValue === previous[periodType],
+          );
+          return before !== undefined && r.entries.length * 2 < before.entries.length;
+        });
+        return {
+          period_type: periodType,
+          period_value: latest[periodType],
+          region,
+          rankings_loaded: String(mine.length),
+          empty: String(mine.filter((r) => r.entries.length === 0).length),
+          truncated: String(mine.filter((r) => r.total > 500).length),
+          short: String(mine.filter((r) => r.entries.length < Math.min(r.total, 500)).length),
+          dropped: String(dropped.length),
+          creators_listed: String(sum(mine.map((r) => r.entries.length))),
+        };
+      }),
+    );
+    expect(rows.map(({ last_fetched_at, ...counts }) => counts)).toEqual(expected);
+  });
+
   it('recent_etl_runs: the run that wrote the ledger, with its counts', async () => {
     const rows = await run('recent_etl_runs');
     expect(rows).toEqual([
@@ -360,7 +407,7 @@ describe('analyst views', () => {
   it('v_top_lives: one row per listed top live, with the creator of its entry', async () => {
     const { rows } = await db.pool.query<Row>(
       `SELECT region, period_value, order_field, entry_rank, position, room_id_text,
-              creator_uid_text, gmv
+              creator_uid_text, gmv, rank
          FROM fastmoss.v_top_lives
         WHERE product_category_id IS NULL
         ORDER BY region, period_value, order_field, entry_rank, position`,
@@ -378,6 +425,7 @@ describe('analyst views', () => {
             room_id_text: live.roomId,
             creator_uid_text: e.creator.uid,
             gmv: num(live.gmv),
+            rank: e.rank,
           })),
         ),
       );
@@ -438,5 +486,51 @@ describe('analyst views', () => {
     expect(actual.sort(order)).toEqual([...byUid.values()].sort(order));
     expect(actual.some((row) => row.figures_from === 'units_sold')).toBe(true);
     expect(actual.some((row) => row.figures_from === null)).toBe(true);
+  });
+
+  it('v_coverage: one row per loaded ranking with its size and flags, an empty ranking included', async () => {
+    const { rows } = await db.pool.query<Row>(
+      `SELECT region, product_category_id, period_type, period_value, order_field,
+              snapshot_total, entry_count, is_empty, flag_truncated, flag_short
+         FROM fastmoss.v_coverage`,
+    );
+    const label = (row: Row) =>
+      [
+        row.region,
+        row.product_category_id,
+        row.period_type,
+        row.period_value,
+        row.order_field,
+      ].join('|');
+    const expected = fixture.rankings.map((r) => ({
+      region: r.key.region,
+      product_category_id: r.key.productCategoryId,
+      period_type: r.key.periodType,
+      period_value: r.key.periodValue,
+      order_field: r.key.orderField,
+      snapshot_total: r.total,
+      entry_count: r.entries.length,
+      is_empty: r.entries.length === 0,
+      flag_truncated: r.total > 500,
+      flag_short: r.entries.length < Math.min(r.total, 500),
+    }));
+    const byLabel = (a: Row, b: Row) => (label(a) < label(b) ? -1 : 1);
+    expect([...rows].sort(byLabel)).toEqual(expected.sort(byLabel));
+
+    const empty = await inRolledBackTransaction(async (client) => {
+      await client.query(
+        `INSERT INTO fastmoss.ranking_snapshots (region, period_type, period_value, period_start,
+                                                 period_end, order_field, total, entry_count,
+                                                 fetched_at)
+         VALUES ('US', 'day', '2026-03-30', '2026-03-30', '2026-03-30', 'gmv', 0, 0, now())`,
+      );
+      return client.query<Row>(
+        `SELECT snapshot_total, entry_count, is_empty, snapshot_flags FROM fastmoss.v_coverage
+          WHERE region = 'US' AND period_value = '2026-03-30'`,
+      );
+    });
+    expect(empty.rows).toEqual([
+      { snapshot_total: 0, entry_count: 0, is_empty: true, snapshot_flags: [] },
+    ]);
   });
 });
