@@ -18,6 +18,10 @@ export const MIGRATIONS_TABLE = '__drizzle_migrations';
 /** Where earlier versions kept the bookkeeping; `migrateDatabase` moves it from there. */
 export const LEGACY_MIGRATIONS_SCHEMA = 'fastmoss';
 
+const QUOTED_SCHEMA = pg.escapeIdentifier(MIGRATIONS_SCHEMA);
+const QUOTED_TABLE = `${QUOTED_SCHEMA}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`;
+const QUOTED_LEGACY_TABLE = `${pg.escapeIdentifier(LEGACY_MIGRATIONS_SCHEMA)}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`;
+
 /** Arbitrary but fixed: every fastmoss-etl process migrating this database queues on it. */
 const MIGRATION_LOCK_ID = 7_291_972_001;
 
@@ -28,16 +32,13 @@ const MIGRATION_LOCK_ID = 7_291_972_001;
  * under the migration lock, so two upgrading processes cannot both move it.
  */
 async function prepareBookkeeping(client: pg.PoolClient): Promise<void> {
-  const schema = pg.escapeIdentifier(MIGRATIONS_SCHEMA);
-  const table = pg.escapeIdentifier(MIGRATIONS_TABLE);
-  const legacyTable = `${pg.escapeIdentifier(LEGACY_MIGRATIONS_SCHEMA)}.${table}`;
   const { rows } = await client.query<{
     schema: string | null;
     legacy: string | null;
     current: string | null;
   }>(
     'select to_regnamespace($1) as schema, to_regclass($2) as legacy, to_regclass($3) as current',
-    [schema, legacyTable, `${schema}.${table}`],
+    [QUOTED_SCHEMA, QUOTED_LEGACY_TABLE, QUOTED_TABLE],
   );
   const found = rows[0];
   const createSchema = found?.schema === null;
@@ -46,12 +47,13 @@ async function prepareBookkeeping(client: pg.PoolClient): Promise<void> {
   await client.query('begin');
   try {
     if (createSchema) {
-      await client.query(`create schema if not exists ${schema}`);
+      await client.query(`create schema if not exists ${QUOTED_SCHEMA}`);
       await client.query(
-        `comment on schema ${schema} is 'fastmoss-etl''s own bookkeeping (which migrations are applied); not part of the warehouse, and not granted to readers.'`,
+        `comment on schema ${QUOTED_SCHEMA} is 'fastmoss-etl''s own bookkeeping (which migrations are applied); not part of the warehouse, and not granted to readers.'`,
       );
     }
-    if (moveLegacy) await client.query(`alter table ${legacyTable} set schema ${schema}`);
+    if (moveLegacy)
+      await client.query(`alter table ${QUOTED_LEGACY_TABLE} set schema ${QUOTED_SCHEMA}`);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
