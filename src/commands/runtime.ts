@@ -88,7 +88,10 @@ export async function openRuntime(
           maxAttempts: config.maxAttempts,
           timeoutMs: config.requestTimeoutMs,
           onEvent: (event) => recordClientEvent(event, metrics, logger),
-          startGate: { waitForStart: async () => budget?.waitForStart() },
+          startGate: {
+            waitForStart: async () => budget?.waitForStart(),
+            slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
+          },
         });
   const db = await openDatabase(config.databaseUrl, {
     announce: (message) => logger.info(message),

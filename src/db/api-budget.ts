@@ -50,6 +50,26 @@ export async function reserveRequestStart(
   return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
 }
 
+/**
+ * No start of `api`, by any process, before `delayMs` from now (FastMoss said "access frequency
+ * limit exceeded"): the next free moment is pushed to at least then. Later reservations queue
+ * behind it as usual, so the processes come back one spacing apart, not all at once.
+ */
+export async function holdRequestStarts(
+  db: pg.Pool | pg.ClientBase,
+  api: string,
+  delayMs: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
+     VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+     ON CONFLICT (api) DO UPDATE
+       SET next_start_at = greatest(b.next_start_at,
+                                    clock_timestamp() + make_interval(secs => $2::float8 / 1000))`,
+    [api, delayMs],
+  );
+}
+
 const OFFSET_SAMPLES = 50;
 
 /**
@@ -90,5 +110,6 @@ export function sharedStartGate(
         if (now() - startAt <= MAX_LATENESS_MS) return;
       }
     },
+    slowDown: (delayMs) => holdRequestStarts(pool, options.api, delayMs),
   };
 }

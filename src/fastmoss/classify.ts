@@ -1,8 +1,11 @@
+import { type BusinessCode, documentedCode } from './business-codes.ts';
 import {
   AuthError,
   type FastmossError,
   InvalidRequestError,
   InvalidResponseError,
+  NoAccessError,
+  NotAvailableError,
   QuotaError,
   TransientError,
 } from './errors.ts';
@@ -17,9 +20,10 @@ import {
 } from './wire.ts';
 
 /*
- * FastMoss's error codes are not documented, so failures are classified generically: by HTTP
- * status first, then, for an error envelope, by words in its message, then by its code read as
- * an HTTP-like number (401xx auth, 429xx rate, 5xxxx server, 4xxxx request). Anything unknown is
+ * HTTP status first, then the envelope's `code`, as FastMoss's guide says. A code the guide
+ * documents is handled as its table says (business-codes.ts). Any other failure is classified
+ * generically: for an error envelope by words in its message, then by its code read as an
+ * HTTP-like number (401xx auth, 429xx rate, 5xxxx server, 4xxxx request). Anything unknown is
  * treated as transient: a few retries cost little, and the attempt limit still ends it.
  */
 
@@ -41,6 +45,8 @@ export interface ClassifyContext {
   /** Which request, for messages: `US/pc=all/.../units_sold page 2`. */
   where: string;
   page: number | undefined;
+  /** The ranking alone, `US/pc=all/.../units_sold`, for reasons about the ranking; default `where`. */
+  label?: string;
   /** Removes the token from any text the server sent back (some APIs echo it). */
   redact: (text: string) => string;
 }
@@ -67,7 +73,8 @@ function readEnvelope(bodyText: string): EnvelopeFacts | undefined {
   if (!envelope.success) return undefined;
   return {
     code: envelope.data.code,
-    message: envelope.data.message ?? '',
+    // Whichever is present; `msg` (the guide's name) first when both are.
+    message: envelope.data.msg || envelope.data.message || '',
     requestId: envelope.data.request_id ?? undefined,
     data: envelope.data.data,
   };
@@ -148,18 +155,61 @@ function errorForStatus(
   context: ClassifyContext,
 ): FastmossError {
   const what = `FastMoss answered ${context.where} with HTTP ${status}${said}`;
+  if (status === 401) {
+    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+  }
+  if (status >= 500 || status === 408 || status === 425) {
+    return new TransientError(what, 'server-error', details);
+  }
+  const documented = envelope === undefined ? undefined : documentedCode(envelope.code);
+  if (documented !== undefined) {
+    const answered = `FastMoss answered ${context.where} with HTTP ${status} and code ${documented.code} (${documented.meaning})${said}`;
+    return documentedError(documented, answered, details, context);
+  }
   const message = envelope?.message ?? '';
   if (QUOTA_WORDS.test(message) && (status === 402 || status === 403 || status === 429)) {
     return new QuotaError(`${what}. The account's quota looks used up; the run stops.`, details);
   }
-  if (status === 401 || status === 403) {
+  if (status === 403) {
     return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
   }
   if (status === 429) return new TransientError(what, 'rate-limited', details);
-  if (status >= 500 || status === 408 || status === 425) {
-    return new TransientError(what, 'server-error', details);
-  }
   return new InvalidRequestError(`${what}. The request was refused as sent; not retried.`, details);
+}
+
+/** The error a code of the guide's table amounts to; `what` already quotes FastMoss's message. */
+function documentedError(
+  documented: BusinessCode,
+  what: string,
+  details: Details,
+  context: ClassifyContext,
+): FastmossError {
+  switch (documented.handling) {
+    case 'invalid-request':
+      return new InvalidRequestError(
+        `${what}. The request was refused as sent; not retried.`,
+        details,
+      );
+    case 'not-available':
+      return new NotAvailableError(
+        `${what}. FastMoss has no data for this ranking yet; not retried now, a later run tries again.`,
+        details,
+      );
+    case 'no-access':
+      return new NoAccessError(
+        `this FastMoss account has no access to ${context.label ?? context.where} (${what}); not retried`,
+        details,
+      );
+    case 'data-limit':
+      return new QuotaError(
+        `${what}. The plan's data limit (its quota of rows) is used up; the run stops, and rankings not fetched stay pending.`,
+        details,
+      );
+    case 'frequency-limit':
+      return new TransientError(what, 'frequency-limited', details);
+    case 'service-error':
+      return new TransientError(what, 'service-exception', details);
+  }
 }
 
 function errorForEnvelope(
@@ -168,6 +218,11 @@ function errorForEnvelope(
   details: Details,
   context: ClassifyContext,
 ): FastmossError {
+  const documented = documentedCode(envelope.code);
+  if (documented !== undefined) {
+    const refused = `FastMoss refused ${context.where} with code ${documented.code} (${documented.meaning})${said}`;
+    return documentedError(documented, refused, details, context);
+  }
   const what = `FastMoss refused ${context.where} with code ${envelope.code}${said}`;
   const { message, code } = envelope;
   if (AUTH_WORDS.test(message))

@@ -8,7 +8,9 @@ import {
   type FastmossError,
   InvalidResponseError,
   isFatalToRun,
+  NoAccessError,
   QuotaError,
+  type RunStopError,
   TransientError,
   type TransientReason,
 } from './errors.ts';
@@ -23,6 +25,7 @@ import {
   parseRetryAfter,
   type RetryTimingOptions,
   retryDelay,
+  slowDownDelay,
 } from './retry-timing.ts';
 import type { RankingPageData } from './wire.ts';
 
@@ -177,9 +180,13 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     onWait: (waitedMs) => emit({ type: 'limiter-wait', waitedMs }),
   });
   /** Once the token or quota is refused, every later request fails at once without a call. */
-  let fatal: AuthError | QuotaError | undefined;
+  let fatal: RunStopError | undefined;
+  /** After "access frequency limit exceeded", no attempt of this client starts before this. */
+  let slowedUntil = 0;
 
   async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+    const pausedMs = slowedUntil - Date.now();
+    if (pausedMs > 0) await sleep(pausedMs);
     const release = await limiter.acquire();
     try {
       await options.startGate?.waitForStart();
@@ -189,7 +196,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     }
     emit({ type: 'request-started', attempt: attemptNo, ...meta });
     const startedAt = performance.now();
-    const context = { where, page: meta.page, redact };
+    const context = { where, page: meta.page, label: meta.label, redact };
     let verdict: ReturnType<typeof classifyResponse>;
     let status: number | undefined;
     let bodyText = '';
@@ -273,11 +280,20 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       }
       if (isFatalToRun(error)) fatal ??= error;
       if (!(error instanceof TransientError)) throw error;
+      const slowingDown = error.reason === 'frequency-limited';
       if (attemptNo >= maxAttempts) {
+        if (slowingDown) throw frequencyStop(error, attemptNo);
         error.message = `${error.message} (gave up after ${attemptNo} attempts)`;
         throw error;
       }
-      const delay = retryDelay(attemptNo, error.retryAfterMs, random, timing);
+      const delay = slowingDown
+        ? slowDownDelay(attemptNo, error.retryAfterMs, random, timing)
+        : retryDelay(attemptNo, error.retryAfterMs, random, timing);
+      if (slowingDown) {
+        // Every request of this client waits too, and, through the gate, every process's.
+        slowedUntil = Math.max(slowedUntil, Date.now() + delay.delayMs);
+        await options.startGate?.slowDown?.(delay.delayMs);
+      }
       emit({
         type: 'retry-scheduled',
         attempt: attemptNo,
@@ -291,19 +307,40 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     }
   }
 
+  /**
+   * 30003 still answered on the last attempt. The guide's other wording of it is a limit on the
+   * number of accesses, a quota: the run stops rather than spend more calls being refused.
+   */
+  function frequencyStop(error: TransientError, attempts: number): QuotaError {
+    const stop = new QuotaError(
+      `${error.message}. Still refused after ${attempts} attempts, so this is taken as the plan's limit on the number of calls: the run stops, and rankings not fetched stay pending.`,
+      {
+        status: error.status,
+        apiCode: error.apiCode,
+        requestId: error.requestId,
+        page: error.page,
+      },
+    );
+    stop.apiCalls = attempts;
+    fatal ??= stop;
+    return stop;
+  }
+
   function skipped(
-    earlier: AuthError | QuotaError,
+    earlier: RunStopError,
     meta: RequestMeta,
     where: string,
     callsMade: number,
-  ): AuthError | QuotaError {
+  ): RunStopError {
     const message = `Not sent: ${where}; an earlier request failed (${earlier.code}): ${earlier.message}`;
     emit({ type: 'request-skipped', message, ...meta });
     const details = { page: meta.page, cause: earlier };
     const error =
       earlier instanceof AuthError
         ? new AuthError(message, details)
-        : new QuotaError(message, details);
+        : earlier instanceof NoAccessError
+          ? new NoAccessError(message, { ...details, stopsRun: true })
+          : new QuotaError(message, details);
     error.apiCalls = callsMade;
     return error;
   }

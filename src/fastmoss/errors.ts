@@ -49,6 +49,29 @@ export class InvalidRequestError extends FastmossError {
   readonly code = 'FASTMOSS_INVALID_REQUEST';
 }
 
+/**
+ * FastMoss has no data for this ranking key and period (code 20001, "resource not found"), often
+ * because a period's ranking is published late. Not retried in this run and not a failure: the
+ * ranking stays to be tried by a later run or the scheduler's lookback.
+ */
+export class NotAvailableError extends FastmossError {
+  readonly code = 'FASTMOSS_NOT_AVAILABLE';
+}
+
+/**
+ * The account may not read this ranking (code 30001). The ranking fails, not retried; after
+ * NO_ACCESS_REFUSALS_TO_STOP refusals in a row the client stops the run (`stopsRun`).
+ */
+export class NoAccessError extends FastmossError {
+  readonly code = 'FASTMOSS_NO_ACCESS';
+  readonly stopsRun: boolean;
+
+  constructor(message: string, details: FastmossErrorDetails & { stopsRun?: boolean } = {}) {
+    super(message, details);
+    this.stopsRun = details.stopsRun ?? false;
+  }
+}
+
 /** Why a request may succeed if tried again. Stable, short, usable as a metric label. */
 export type TransientReason =
   | 'rate-limited'
@@ -57,7 +80,11 @@ export type TransientReason =
   | 'timeout'
   | 'connection'
   | 'unparseable-body'
-  | 'busy';
+  | 'busy'
+  /** Code 30003, "access frequency limit exceeded": backed off at least 1 s, shared. */
+  | 'frequency-limited'
+  /** Code 40001, "service exception". */
+  | 'service-exception';
 
 /**
  * A failure worth retrying: 429, 5xx, an HTML error page, a timeout, a reset connection, a cut-off
@@ -117,7 +144,14 @@ function valueText(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
 }
 
+/** An error that stops the whole run rather than failing one ranking. */
+export type RunStopError = AuthError | QuotaError | NoAccessError;
+
 /** Errors that stop the whole run rather than one ranking. */
-export function isFatalToRun(error: unknown): error is AuthError | QuotaError {
-  return error instanceof AuthError || error instanceof QuotaError;
+export function isFatalToRun(error: unknown): error is RunStopError {
+  return (
+    error instanceof AuthError ||
+    error instanceof QuotaError ||
+    (error instanceof NoAccessError && error.stopsRun)
+  );
 }

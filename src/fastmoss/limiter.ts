@@ -6,6 +6,11 @@
  */
 export interface RequestStartGate {
   waitForStart(): Promise<void>;
+  /**
+   * FastMoss said "access frequency limit exceeded": no request of any process sharing the gate
+   * starts within the next `delayMs`. Optional; a gate without it slows only this client.
+   */
+  slowDown?(delayMs: number): Promise<void>;
 }
 
 /** Gives back the concurrency slot taken by `acquire`. Idempotent. */

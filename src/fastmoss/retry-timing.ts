@@ -8,6 +8,11 @@ export interface RetryTimingOptions {
   floorMs: number;
   /** Largest `Retry-After` honoured; a server asking for longer gets this. */
   maxRetryAfterMs: number;
+  /**
+   * First wait after FastMoss says "access frequency limit exceeded" (30003); doubles per failed
+   * attempt, up to `maxMs`. At least 1 s in production; tests shrink it.
+   */
+  slowDownMs: number;
 }
 
 export const DEFAULT_RETRY_TIMING: RetryTimingOptions = {
@@ -15,6 +20,7 @@ export const DEFAULT_RETRY_TIMING: RetryTimingOptions = {
   maxMs: 30_000,
   floorMs: 100,
   maxRetryAfterMs: 30_000,
+  slowDownMs: 1_000,
 };
 
 /**
@@ -58,4 +64,26 @@ export function retryDelay(
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, failedAttempts - 1));
   const floor = Math.min(options.floorMs, ceiling);
   return { delayMs: Math.round(floor + random() * (ceiling - floor)), source: 'backoff' };
+}
+
+/**
+ * The wait after `failedAttempts` answers of "access frequency limit exceeded": never less than
+ * `slowDownMs`, doubling per attempt up to `maxMs`, plus up to a quarter of jitter so that
+ * processes told at once do not come back at once. A longer `Retry-After` wins.
+ */
+export function slowDownDelay(
+  failedAttempts: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+  options: RetryTimingOptions = DEFAULT_RETRY_TIMING,
+): RetryDelay {
+  const growing = Math.min(
+    options.maxMs,
+    options.slowDownMs * 2 ** Math.max(0, failedAttempts - 1),
+  );
+  const backoff = Math.round(growing * (1 + random() / 4));
+  const asked = Math.min(Math.max(0, retryAfterMs ?? 0), options.maxRetryAfterMs);
+  return asked > backoff
+    ? { delayMs: asked, source: 'retry-after' }
+    : { delayMs: backoff, source: 'backoff' };
 }

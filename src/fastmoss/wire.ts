@@ -162,11 +162,15 @@ const apiCodeField = z
     return code;
   });
 
-/** The envelope every response shares: `{code, data, message, timestamp, request_id}`. */
+/**
+ * The envelope every response shares: `{code, msg, data, request_id, timestamp}`. The guide
+ * names the message `msg`; some pages (the endpoint page's example) spell it `message`.
+ */
 export const envelopeSchema = z.object(
   {
     code: apiCodeField,
     data: z.unknown(),
+    msg: optionalText,
     message: optionalText,
     request_id: optionalText,
   },

@@ -14,6 +14,7 @@ import {
   DOCUMENT_EXAMPLE_BODY,
   keyWithTotal,
   rankingKey,
+  rejection,
   startFixedServer,
   type TestClient,
   testClient,
@@ -43,15 +44,6 @@ function client(overrides: Parameters<typeof testClient>[1] = {}): TestClient {
 }
 
 const key = keyWithTotal((total) => total > 0);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Every text an operator could see: event fields, error messages, their causes. */
 function visibleText(events: FastmossEvent[], error?: Error): string {

@@ -124,7 +124,7 @@ export function testClient(
     rps: 1000,
     maxAttempts: 4,
     timeoutMs: 2_000,
-    retryTiming: { baseMs: 2, maxMs: 20, floorMs: 0, maxRetryAfterMs: 50 },
+    retryTiming: { baseMs: 2, maxMs: 20, floorMs: 0, maxRetryAfterMs: 50, slowDownMs: 5 },
     onEvent: (event) => events.push(event),
     ...overrides,
   });
@@ -170,4 +170,14 @@ export async function startFixedServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('expected a rejection');
 }

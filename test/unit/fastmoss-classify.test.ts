@@ -73,12 +73,12 @@ describe('classifyResponse', () => {
     });
   });
 
-  it('reads error envelopes by their words, then by their code', () => {
+  it('reads envelopes with a code the guide does not list by their words, then by their code', () => {
     expect(classify(200, envelope(50301, 'System busy, please try again later'))).toMatchObject({
       reason: 'busy',
     });
     expect(
-      classify(200, envelope(40001, 'Invalid parameter: pagesize must be in [1, 100]')),
+      classify(200, envelope(40002, 'Invalid parameter: pagesize must be in [1, 100]')),
     ).toBeInstanceOf(InvalidRequestError);
     expect(classify(200, envelope(40100, '???'))).toBeInstanceOf(AuthError);
     expect(classify(200, envelope(42900, '???'))).toMatchObject({ reason: 'rate-limited' });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, retryDelay } from '../../src/fastmoss/retry-timing.ts';
+import { parseRetryAfter, retryDelay, slowDownDelay } from '../../src/fastmoss/retry-timing.ts';
 
-const timing = { baseMs: 500, maxMs: 30_000, floorMs: 100, maxRetryAfterMs: 10_000 };
+const timing = {
+  baseMs: 500,
+  maxMs: 30_000,
+  floorMs: 100,
+  maxRetryAfterMs: 10_000,
+  slowDownMs: 1_000,
+};
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-04-02T10:00:00Z');
@@ -45,5 +51,26 @@ describe('retryDelay', () => {
 
   it('never exceeds the cap however many attempts failed', () => {
     expect(retryDelay(30, undefined, () => 0.999_999, timing).delayMs).toBe(30_000);
+  });
+});
+
+describe('slowDownDelay (code 30003, access frequency limit exceeded)', () => {
+  it('waits at least a second, doubling per attempt, with at most a quarter of jitter', () => {
+    expect(slowDownDelay(1, undefined, () => 0, timing)).toEqual({
+      delayMs: 1000,
+      source: 'backoff',
+    });
+    expect(slowDownDelay(1, undefined, () => 0.999_999, timing).delayMs).toBe(1250);
+    expect(slowDownDelay(2, undefined, () => 0, timing).delayMs).toBe(2000);
+    expect(slowDownDelay(3, undefined, () => 0, timing).delayMs).toBe(4000);
+    expect(slowDownDelay(20, undefined, () => 0, timing).delayMs).toBe(30_000);
+  });
+
+  it("takes the server's Retry-After only when it asks for longer", () => {
+    expect(slowDownDelay(1, 200, () => 0, timing)).toEqual({ delayMs: 1000, source: 'backoff' });
+    expect(slowDownDelay(1, 5000, () => 0, timing)).toEqual({
+      delayMs: 5000,
+      source: 'retry-after',
+    });
   });
 });
