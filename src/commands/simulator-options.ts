@@ -22,6 +22,13 @@ export interface SimulatorFlags {
   rateReset?: string;
   rateEnvelope?: string;
   rateQuota?: string;
+  rate10001?: string;
+  rate20001?: string;
+  rate30001?: string;
+  rate30002?: string;
+  rate30003?: string;
+  rate40001?: string;
+  envelope?: string;
   retryAfter?: string;
   stallMs?: string;
 }
@@ -49,6 +56,13 @@ const flagsSchema = z.object({
   rateReset: rate,
   rateEnvelope: rate,
   rateQuota: rate,
+  rate10001: rate,
+  rate20001: rate,
+  rate30001: rate,
+  rate30002: rate,
+  rate30003: rate,
+  rate40001: rate,
+  envelope: z.enum(['msg', 'message'], { error: 'give msg or message' }).default('msg'),
   retryAfter: z.coerce.number().int().min(0).optional(),
   stallMs: z.coerce.number().int().min(0).optional(),
 });
@@ -62,6 +76,12 @@ const FLAG_NAMES: Record<string, string> = {
   rateReset: 'rate-reset',
   rateEnvelope: 'rate-envelope',
   rateQuota: 'rate-quota',
+  rate10001: 'rate-10001',
+  rate20001: 'rate-20001',
+  rate30001: 'rate-30001',
+  rate30002: 'rate-30002',
+  rate30003: 'rate-30003',
+  rate40001: 'rate-40001',
   retryAfter: 'retry-after',
   stallMs: 'stall-ms',
   latencyMs: 'latency-ms',
@@ -94,6 +114,12 @@ export function resolveSimulatorOptions(
     rateReset: options.rateReset,
     rateErrorEnvelope: options.rateEnvelope,
     rateQuota: options.rateQuota,
+    rate10001: options.rate10001,
+    rate20001: options.rate20001,
+    rate30001: options.rate30001,
+    rate30002: options.rate30002,
+    rate30003: options.rate30003,
+    rate40001: options.rate40001,
     retryAfterSeconds: options.retryAfter,
     stallMs: options.stallMs,
   };
@@ -111,6 +137,7 @@ export function resolveSimulatorOptions(
       rps: options.rps,
       latencyMs: options.latencyMs,
       seed: options.seed,
+      envelope: options.envelope,
       faults,
     },
     tokenSource,

@@ -13,7 +13,14 @@ export type SimulatorOutcome =
   | 'reset'
   | 'envelope'
   | 'quota'
-  | 'rateLimited';
+  | 'rateLimited'
+  /** A documented code answered as a fault or a ranking's quirk. */
+  | '10001'
+  | '20001'
+  | '30001'
+  | '30002'
+  | '30003'
+  | '40001';
 
 function pageKey(label: string, page: number): string {
   return `${label}#${page}`;
@@ -89,5 +96,11 @@ function emptyOutcomes(): Record<SimulatorOutcome, number> {
     envelope: 0,
     quota: 0,
     rateLimited: 0,
+    '10001': 0,
+    '20001': 0,
+    '30001': 0,
+    '30002': 0,
+    '30003': 0,
+    '40001': 0,
   };
 }

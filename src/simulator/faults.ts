@@ -1,7 +1,10 @@
+import type { DocumentedCode } from './codes.ts';
 import { seededRandom } from './random.ts';
 
 /** A fault the simulator can answer with instead of serving the request. */
 export type FaultKind =
+  /** HTTP 200 with that documented code of FastMoss's guide and its message. */
+  | `${DocumentedCode}`
   | '429'
   | '5xx'
   | 'html'
@@ -29,10 +32,22 @@ export interface FaultOptions {
   rateTruncated?: number;
   /** The socket destroyed without an answer. */
   rateReset?: number;
-  /** HTTP 200 with code != 0: "System busy, please try again later". */
+  /** HTTP 200 with code 40001 "Service exception" (the same as `rate40001`, an older name). */
   rateErrorEnvelope?: number;
-  /** HTTP 200 with a quota-exhausted envelope. */
+  /** HTTP 200 with code 30002 "Data limit exceeded" (the same as `rate30002`, an older name). */
   rateQuota?: number;
+  /** HTTP 200 with code 10001, parameter error. */
+  rate10001?: number;
+  /** HTTP 200 with code 20001, resource not found. */
+  rate20001?: number;
+  /** HTTP 200 with code 30001, no access permission. */
+  rate30001?: number;
+  /** HTTP 200 with code 30002, data limit exceeded. */
+  rate30002?: number;
+  /** HTTP 200 with code 30003, access frequency limit exceeded. */
+  rate30003?: number;
+  /** HTTP 200 with code 40001, service exception. */
+  rate40001?: number;
   /** Sent with 429s. Default 1. */
   retryAfterSeconds?: number;
   /** Default 60 000. */
@@ -52,6 +67,12 @@ const RANDOM_FAULTS = [
   ['rateReset', 'reset'],
   ['rateErrorEnvelope', 'envelope'],
   ['rateQuota', 'quota'],
+  ['rate10001', '10001'],
+  ['rate20001', '20001'],
+  ['rate30001', '30001'],
+  ['rate30002', '30002'],
+  ['rate30003', '30003'],
+  ['rate40001', '40001'],
 ] as const;
 
 /**

@@ -48,10 +48,15 @@ function rowJson(key: RankingKey, row: SimRow) {
   };
 }
 
+/** Which name the envelope gives its message: the guide's `msg`, or the endpoint page's `message`. */
+export type MessageField = 'msg' | 'message';
+
 /** Per-response envelope fields; the data bytes never depend on them. */
 export interface EnvelopeStamp {
   timestamp: number;
   requestId: string;
+  /** Default `msg`, as FastMoss's guide names it. */
+  messageField?: MessageField;
 }
 
 export function envelopeText(
@@ -63,7 +68,7 @@ export function envelopeText(
   const text = JSON.stringify({
     code,
     data,
-    message,
+    [stamp.messageField ?? 'msg']: message,
     timestamp: stamp.timestamp,
     request_id: stamp.requestId,
   });

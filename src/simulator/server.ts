@@ -8,12 +8,15 @@
  * - `rps`: most requests accepted in any sliding second; beyond it HTTP 429 with `Retry-After`.
  * - `latencyMs: [min, max]`: a seeded delay before every answer (default none).
  * - `seed`: seeds faults, latency and request ids (data depends only on the request).
- * - `quirks(key)`: per-ranking data faults: a list that ends early, a corrupt field.
+ * - `envelope`: the name of the envelope's message field, `msg` (FastMoss's guide; default) or
+ *   `message` (the endpoint page's example).
+ * - `quirks(key)`: per-ranking data faults: a list that ends early, a corrupt field, a documented
+ *   code answered for every request of that ranking (e.g. 20001: not published yet).
  * - `faults`: see FaultOptions; all off by default; `setFaults` replaces them at run time.
  *
  * Order of checks per request: unknown path or method (404) -> `rps` limit (429, outcome
  * `rateLimited`) -> scripted or random fault -> Bearer token (HTTP 401) -> the document's request
- * rules (HTTP 200, code 40001, `Invalid parameter: ...`) -> the page.
+ * rules (HTTP 200, code 10001, `Invalid parameter: ...`) -> the ranking's quirk code -> the page.
  *
  * Fault kinds (`faults.script` steps, or drawn per request from the `rate*` options):
  * - `429`: HTTP 429, `Retry-After: retryAfterSeconds` (default 1), code 42901.
@@ -22,8 +25,10 @@
  * - `stall`: nothing for `stallMs` (default 60 s), then served if `stallThenAnswer`, else never.
  * - `truncated`: HTTP 200, the first half of the JSON body, then a clean end (chunked).
  * - `reset`: the socket destroyed before any answer.
- * - `envelope`: HTTP 200, code 50301 "System busy, please try again later", data null.
- * - `quota`: HTTP 200, code 40302 "Insufficient balance: your API quota is exhausted".
+ * - `10001`, `20001`, `30001`, `30002`, `30003`, `40001`: HTTP 200 with that code of FastMoss's
+ *   guide and its message (DOCUMENTED_MESSAGES), data null.
+ * - `envelope`: the same as `40001` "Service exception" (counted apart, an older name).
+ * - `quota`: the same as `30002` "Data limit exceeded" (counted apart, an older name).
  * - `unauthorized`: HTTP 401 as for a wrong token.
  * - `ok` (script only): no fault for this request.
  *
@@ -38,12 +43,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RankingKey } from '../domain/ranking.ts';
 import { TOP_CREATOR_PATH } from '../fastmoss/request-body.ts';
-import { SIM_CODES, SIM_MESSAGES, unauthorizedMessage } from './codes.ts';
+import {
+  DOCUMENTED_MESSAGES,
+  type DocumentedCode,
+  SIM_CODES,
+  SIM_MESSAGES,
+  unauthorizedMessage,
+} from './codes.ts';
 import { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
 import { rankingRows, rankingTotal } from './data.ts';
 import { type FaultOptions, FaultPlan, type ScriptStep } from './faults.ts';
 import { seededRandom } from './random.ts';
-import { type CorruptField, envelopeText, rankingPageText, requestIdFor } from './render.ts';
+import {
+  type CorruptField,
+  envelopeText,
+  type MessageField,
+  rankingPageText,
+  requestIdFor,
+} from './render.ts';
 import { checkTopCreatorRequest, type RequestCheck } from './request.ts';
 
 export { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
@@ -55,6 +72,8 @@ export interface RankingQuirk {
   listEndsAfter?: number;
   /** One field of one row sent as `value` instead (e.g. `live_gmv: "N/A"`). */
   corrupt?: CorruptField;
+  /** Every request for this ranking answered with this documented code (e.g. 20001, 30001). */
+  code?: DocumentedCode;
 }
 
 export interface SimulatorOptions {
@@ -67,6 +86,8 @@ export interface SimulatorOptions {
   rps?: number;
   latencyMs?: [number, number];
   seed?: number;
+  /** The envelope's message field: `msg` (default, FastMoss's guide) or `message`. */
+  envelope?: MessageField;
 }
 
 export interface Simulator {
@@ -122,9 +143,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let acceptedStarts: number[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
+  const messageField = options.envelope ?? 'msg';
   const stamp = () => {
     sequence += 1;
-    return { timestamp: Math.floor(Date.now() / 1000), requestId: requestIdFor(sequence, seed) };
+    return {
+      timestamp: Math.floor(Date.now() / 1000),
+      requestId: requestIdFor(sequence, seed),
+      messageField,
+    };
   };
 
   const later = (ms: number, action: () => void): void => {
@@ -197,6 +223,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sendEnvelope(response, 200, SIM_CODES.invalidParameter, check.message);
       return;
     }
+    const quirkCode = options.quirks?.(check.query.key)?.code;
+    if (quirkCode !== undefined) {
+      counters.recordOutcome(`${quirkCode}`);
+      sendEnvelope(response, 200, quirkCode, DOCUMENTED_MESSAGES[quirkCode]);
+      return;
+    }
     counters.recordOutcome('ok');
     send(response, 200, pageText(check));
   }
@@ -261,12 +293,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       case 'envelope':
         counters.recordOutcome(outcome);
-        sendEnvelope(response, 200, SIM_CODES.systemBusy, SIM_MESSAGES.systemBusy);
+        sendEnvelope(response, 200, SIM_CODES.serviceException, DOCUMENTED_MESSAGES[40001]);
         return;
       case 'quota':
         counters.recordOutcome(outcome);
-        sendEnvelope(response, 200, SIM_CODES.quotaExhausted, SIM_MESSAGES.quotaExhausted);
+        sendEnvelope(response, 200, SIM_CODES.dataLimit, DOCUMENTED_MESSAGES[30002]);
         return;
+      case '10001':
+      case '20001':
+      case '30001':
+      case '30002':
+      case '30003':
+      case '40001': {
+        counters.recordOutcome(outcome);
+        const code = Number(step) as DocumentedCode;
+        sendEnvelope(response, 200, code, DOCUMENTED_MESSAGES[code]);
+        return;
+      }
       case 'unauthorized':
         counters.recordOutcome(outcome);
         sendEnvelope(

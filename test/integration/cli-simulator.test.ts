@@ -65,6 +65,17 @@ describe('fastmoss-etl simulator', () => {
     expect((await simulator.done).code).toBe(0);
   });
 
+  it('answers a documented code at its rate, the message named as --envelope says', async () => {
+    const simulator = await startSimulatorCli(['--rate-30001', '1', '--envelope', 'message']);
+    const answer = await ask(simulator.url, 'sim-token');
+    expect(await answer.json()).toMatchObject({ code: 30001, message: 'No access permission' });
+    simulator.child.kill('SIGINT');
+    expect((await simulator.done).code).toBe(0);
+    const bad = await runCli(['simulator', '--envelope', 'text'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^fastmoss-etl: --envelope: /);
+  });
+
   it('exits 2 naming the flag when a fault rate is out of range', async () => {
     const result = await runCli(['simulator', '--rate-429', '1.5'], {});
     expect(result.code).toBe(2);

@@ -48,7 +48,7 @@ describe('the simulator over HTTP', () => {
     expect(text).toMatch(/"live_gmv":\d+\.\d{1,2},/);
     expect(text).toContain('"currency":"GBP"');
     expect(text).toMatch(
-      /"date_type":"week","date_value":"2026-13"\},"message":"","timestamp":\d+,"request_id":"[0-9a-f-]{36}"\}$/,
+      /"date_type":"week","date_value":"2026-13"\},"msg":"","timestamp":\d+,"request_id":"[0-9a-f-]{36}"\}$/,
     );
   });
 
@@ -84,23 +84,23 @@ describe('the simulator over HTTP', () => {
       expect(response.status).toBe(401);
       const envelope = JSON.parse(response.text);
       expect(envelope).toMatchObject({ code: 40101, data: null });
-      expect(envelope.message).toMatch(/^Unauthorized/);
+      expect(envelope.msg).toMatch(/^Unauthorized/);
     }
     expect(simulator.counters.byOutcome.unauthorized).toBe(2);
   });
 
-  it('answers a broken request rule with HTTP 200 and code 40001', async () => {
+  it('answers a broken request rule with HTTP 200 and code 10001, parameter error', async () => {
     const response = await postTopCreator(simulator, request(6));
     expect(response.status).toBe(200);
     expect(JSON.parse(response.text)).toMatchObject({
-      code: 40001,
+      code: 10001,
       data: null,
-      message: 'Invalid parameter: page * pagesize must be <= 500',
+      msg: 'Invalid parameter: page * pagesize must be <= 500',
     });
     const notJson = await postTopCreator(simulator, '{"filter":');
     expect(JSON.parse(notJson.text)).toMatchObject({
-      code: 40001,
-      message: 'Invalid parameter: the body is not JSON',
+      code: 10001,
+      msg: 'Invalid parameter: the body is not JSON',
     });
     expect(simulator.counters.byOutcome.invalid).toBe(2);
   });
@@ -142,12 +142,9 @@ describe('the simulator over HTTP', () => {
     const tooMany = await postTopCreator(simulator, request(1));
     expect(tooMany.status).toBe(429);
     const busy = await postTopCreator(simulator, request(1));
-    expect(JSON.parse(busy.text)).toMatchObject({
-      code: 50301,
-      message: 'System busy, please try again later',
-    });
+    expect(JSON.parse(busy.text)).toMatchObject({ code: 40001, msg: 'Service exception' });
     const quota = await postTopCreator(simulator, request(1));
-    expect(JSON.parse(quota.text)).toMatchObject({ code: 40302 });
+    expect(JSON.parse(quota.text)).toMatchObject({ code: 30002, msg: 'Data limit exceeded' });
     const html = await postTopCreator(simulator, request(1));
     expect([html.status, html.contentType]).toEqual([200, 'text/html; charset=utf-8']);
     expect((await postTopCreator(simulator, request(1))).status).toBe(200);
@@ -173,6 +170,78 @@ describe('the simulator over HTTP', () => {
     expect(await outcomes()).toEqual(first);
     expect(first.filter((status) => status === 429).length).toBeGreaterThan(3);
     expect(first.filter((status) => status >= 500).length).toBeGreaterThan(1);
+  });
+});
+
+describe('the documented business codes', () => {
+  it('answers each documented code as a fault, with the message under msg', async () => {
+    const codes = ['10001', '20001', '30001', '30002', '30003', '40001'] as const;
+    simulator.setFaults({ script: [...codes] });
+    const answers = [];
+    for (const _code of codes)
+      answers.push(JSON.parse((await postTopCreator(simulator, request(1))).text));
+    expect(answers.map((answer) => [answer.code, answer.msg, answer.data])).toEqual([
+      [10001, 'Parameter error: a parameter does not meet the requirements', null],
+      [20001, 'Resource not found', null],
+      [30001, 'No access permission', null],
+      [30002, 'Data limit exceeded', null],
+      [30003, 'Access frequency limit exceeded', null],
+      [40001, 'Service exception', null],
+    ]);
+    expect(simulator.counters.byOutcome).toMatchObject({
+      '10001': 1,
+      '20001': 1,
+      '30001': 1,
+      '30002': 1,
+      '30003': 1,
+      '40001': 1,
+      ok: 0,
+    });
+  });
+
+  it('draws documented codes at their rates', async () => {
+    simulator.setFaults({ rate20001: 0.5 });
+    const codes = [];
+    for (let i = 0; i < 40; i += 1)
+      codes.push(JSON.parse((await postTopCreator(simulator, request(1))).text).code);
+    expect(codes.filter((code) => code === 20001).length).toBeGreaterThan(8);
+    expect(codes.filter((code) => code === 0).length).toBeGreaterThan(8);
+  });
+
+  it("spells the message field 'message', as the endpoint page does, when asked", async () => {
+    const spelled = await startSimulator({ envelope: 'message' });
+    try {
+      spelled.setFaults({ script: ['30001'] });
+      const refused = JSON.parse((await postTopCreator(spelled, request(1))).text);
+      expect(refused).toMatchObject({ code: 30001, message: 'No access permission' });
+      expect(refused).not.toHaveProperty('msg');
+      const page = JSON.parse((await postTopCreator(spelled, request(1))).text);
+      expect(page).toMatchObject({ code: 0, message: '' });
+    } finally {
+      await spelled.close();
+    }
+  });
+
+  it('answers every request of a ranking with its quirk code', async () => {
+    const quirky = await startSimulator({
+      quirks: (key) => (key.region === 'GB' ? { code: 20001 } : undefined),
+    });
+    try {
+      const gb = JSON.parse((await postTopCreator(quirky, request(1))).text);
+      expect(gb).toMatchObject({ code: 20001, msg: 'Resource not found' });
+      const us = JSON.parse(
+        (
+          await postTopCreator(
+            quirky,
+            request(1, { filter: { region: 'US', date_info: { type: 'week', value: '2026-13' } } }),
+          )
+        ).text,
+      );
+      expect(us.code).toBe(0);
+      expect(quirky.counters.byOutcome).toMatchObject({ '20001': 1, ok: 1 });
+    } finally {
+      await quirky.close();
+    }
   });
 });
 
