@@ -25,11 +25,18 @@ function action<A extends unknown[]>(command: (...args: A) => Promise<ExitCode>)
   };
 }
 
+/** The environment variables about what the API costs, listed under the top-level help. */
+const ENVIRONMENT_HELP = `
+Environment (see README.md for every variable):
+  FASTMOSS_PAGE_SIZE     pagesize asked for, 1..100 (default 100); a smaller cap FastMoss
+                         enforces (free plans: 10) is learnt once and kept in Postgres`;
+
 const program = new Command('fastmoss-etl')
   .description('Load FastMoss TikTok Shop live-creator rankings into Postgres')
   .exitOverride()
   .showHelpAfterError(false)
-  .allowExcessArguments(false);
+  .allowExcessArguments(false)
+  .addHelpText('after', ENVIRONMENT_HELP);
 
 program
   .command('migrate')
@@ -47,7 +54,10 @@ program
   .option('--creator-categories <list>', 'all,4 (default: CREATOR_CATEGORY_IDS)')
   .option('--orderby <list>', 'units_sold,gmv (default: ORDER_FIELDS)')
   .option('--force', 'refetch rankings that are already loaded')
-  .option('--dry-run', 'print the cost and exit: no API call, nothing written')
+  .option(
+    '--dry-run',
+    'print the cost (API calls at FASTMOSS_PAGE_SIZE, or at the page-size cap FastMoss is known to enforce) and exit: no API call, nothing written',
+  )
   .option('--json', 'print one JSON object instead of text')
   .action(action((flags) => backfill(flags, loadConfig(), new Date())));
 
@@ -124,6 +134,10 @@ program
   .option('--rate-quota <p>', 'the same as --rate-30002 (an older name)')
   .option('--retry-after <s>', 'Retry-After seconds sent with 429s')
   .option('--stall-ms <ms>', 'how long a stalled request hangs')
+  .option(
+    '--page-size-cap <n>',
+    'serve at most n rows a page whatever pagesize asks, as plans that cap it do (free: 10)',
+  )
   .action(action((flags: SimulatorFlags) => simulator(flags, loadConfig())));
 
 program

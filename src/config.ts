@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import {
+  MAX_PAGE_SIZE,
   ORDER_FIELDS,
   type OrderField,
   orderFieldSchema,
@@ -33,6 +34,8 @@ export interface Config {
   baseUrl: string;
   /** Required for any API call; checked by `requireToken` where one is about to be made. */
   token: string | undefined;
+  /** The `pagesize` asked (FASTMOSS_PAGE_SIZE); a smaller cap the API enforces is learnt. */
+  pageSize: number;
   concurrency: number;
   rps: number;
   maxAttempts: number;
@@ -177,6 +180,13 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env.DATABASE_URL),
     baseUrl: httpUrl('FASTMOSS_BASE_URL', env.FASTMOSS_BASE_URL, DEFAULT_BASE_URL),
     token: token === '' ? undefined : token,
+    pageSize: integerIn(
+      'FASTMOSS_PAGE_SIZE',
+      env.FASTMOSS_PAGE_SIZE,
+      MAX_PAGE_SIZE,
+      1,
+      MAX_PAGE_SIZE,
+    ),
     concurrency: integerIn('ETL_CONCURRENCY', env.ETL_CONCURRENCY, 4, 1, 256),
     rps: positiveNumber('ETL_RPS', env.ETL_RPS, 5),
     maxAttempts: integerIn('ETL_MAX_ATTEMPTS', env.ETL_MAX_ATTEMPTS, 5, 1, 100),

@@ -1,5 +1,5 @@
 import { ORDER_FIELDS, type RankingKey, REGIONS } from '../../src/domain/ranking.ts';
-import { pagesNeeded } from '../../src/fastmoss/ranking.ts';
+import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { periodBounds } from '../../src/plan/periods.ts';
 import { type PlannedRanking, planForPeriods } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';

@@ -5,6 +5,7 @@ import type { RunTrigger } from '../db/ledger.ts';
 import { loadRanking } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../db/open-database.ts';
+import { pageSizeCapStore } from '../db/page-size-cap.ts';
 import {
   createFastmossClient,
   type FastmossClient,
@@ -133,6 +134,7 @@ export interface RunPlansRequest {
 export async function runPlans(runtime: Runtime, request: RunPlansRequest): Promise<RunSummary> {
   const { client, db, config, metrics, logger } = runtime;
   if (client === undefined) throw new Error('runPlans needs a runtime opened with api: true');
+  const pageSizeCaps = pageSizeCapStore(db.pool, config.baseUrl);
   return loadRankings({
     ...request,
     pool: db.pool,
@@ -141,7 +143,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     // A ranking waits on its first page before it can ask for the rest, and on the database
     // after: a few more rankings than request slots keep every slot busy.
     rankingsInFlight: config.concurrency * 2,
-    fetchRanking: (key) => fetchRanking(client, key),
+    fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
     loadRanking: async (ranking, context) => {
       const loaded = await loadRanking(db.pool, ranking, context);
       metrics.rowsWritten('ranking_entries', loaded.entries);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
+import { MAX_PAGE_SIZE } from '../domain/ranking.ts';
 import type { FaultOptions, SimulatorOptions } from '../simulator/server.ts';
 
 /** The simulator's own default token; not a FastMoss secret, so it may be printed. */
@@ -31,6 +32,7 @@ export interface SimulatorFlags {
   envelope?: string;
   retryAfter?: string;
   stallMs?: string;
+  pageSizeCap?: string;
 }
 
 const rate = z.coerce.number().min(0).max(1).optional();
@@ -65,6 +67,7 @@ const flagsSchema = z.object({
   envelope: z.enum(['msg', 'message'], { error: 'give msg or message' }).default('msg'),
   retryAfter: z.coerce.number().int().min(0).optional(),
   stallMs: z.coerce.number().int().min(0).optional(),
+  pageSizeCap: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
 
 const FLAG_NAMES: Record<string, string> = {
@@ -85,6 +88,7 @@ const FLAG_NAMES: Record<string, string> = {
   retryAfter: 'retry-after',
   stallMs: 'stall-ms',
   latencyMs: 'latency-ms',
+  pageSizeCap: 'page-size-cap',
 };
 
 export interface ResolvedSimulatorOptions {
@@ -138,6 +142,7 @@ export function resolveSimulatorOptions(
       latencyMs: options.latencyMs,
       seed: options.seed,
       envelope: options.envelope,
+      pageSizeCap: options.pageSizeCap,
       faults,
     },
     tokenSource,

@@ -15,6 +15,11 @@ export async function simulator(flags: SimulatorFlags, config: Config): Promise<
   process.stdout.write(
     [
       `FastMoss simulator listening on ${running.url}`,
+      ...(server.pageSizeCap === undefined
+        ? []
+        : [
+            `Pages hold at most ${server.pageSizeCap} rows, whatever pagesize asks (a plan's cap).`,
+          ]),
       'Point fastmoss-etl at it (in another shell):',
       `  export FASTMOSS_BASE_URL=${running.url}`,
       tokenLine,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import type { RankingKey, RawPage } from '../domain/ranking.ts';
+import { MAX_PAGE_SIZE, type RankingKey, type RawPage } from '../domain/ranking.ts';
 import { periodBounds } from '../plan/periods.ts';
 import { RankingLoadError } from './errors.ts';
 import {
@@ -35,6 +35,8 @@ export interface QuarantinedRanking extends QuarantineReason {
 const storedPagesSchema = z.array(
   z.object({
     page: z.number().int().min(1),
+    // Entries quarantined before page sizes were recorded were all asked at 100.
+    pagesize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
     body: z.string(),
     requestId: z.string().nullable(),
     status: z.number().int(),

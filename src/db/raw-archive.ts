@@ -30,10 +30,11 @@ export async function archivePages(
   await tx.query(
     `INSERT INTO fastmoss.raw_pages
        (${RANKING_KEY_COLUMNS}, period_start, period_end, page, request_id, http_status, attempts,
-        received_at, body, run_id)
-     SELECT $1, $2::int, $3::int, $4, $5, $6, $7::date, $8::date, p.*, $15::bigint
-       FROM unnest($9::int[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::text[])
-         AS p(page, request_id, http_status, attempts, received_at, body)`,
+        received_at, body, page_size, run_id)
+     SELECT $1, $2::int, $3::int, $4, $5, $6, $7::date, $8::date, p.*, $16::bigint
+       FROM unnest($9::int[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::text[],
+                   $15::int[])
+         AS p(page, request_id, http_status, attempts, received_at, body, page_size)`,
     [
       ...rankingKeyParams(key),
       bounds.start,
@@ -44,6 +45,7 @@ export async function archivePages(
       pages.map((page) => page.attempts),
       pages.map((page) => page.receivedAt),
       pages.map((page) => page.body),
+      pages.map((page) => page.pagesize),
       runId,
     ],
   );
@@ -87,18 +89,20 @@ export async function readArchivedPages(
 ): Promise<RawPage[]> {
   const result = await db.query<{
     page: number;
+    page_size: number;
     body: string;
     request_id: string | null;
     http_status: number;
     attempts: number;
     received_at: Date;
   }>(
-    `SELECT page, body, request_id, http_status, attempts, received_at
+    `SELECT page, page_size, body, request_id, http_status, attempts, received_at
        FROM fastmoss.raw_pages r WHERE ${matchesRankingKey('r', 1)} ORDER BY page`,
     rankingKeyParams(key),
   );
   return result.rows.map((row) => ({
     page: row.page,
+    pagesize: row.page_size,
     body: row.body,
     requestId: row.request_id,
     status: row.http_status,

@@ -258,6 +258,8 @@ export const rawPages = fastmoss.table(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     ...rankingKeyColumns(),
     page: integer('page').notNull(),
+    // The pagesize asked; pages archived before it was recorded were all asked at 100.
+    pageSize: integer('page_size').notNull().default(100),
     requestId: text('request_id'),
     httpStatus: integer('http_status').notNull(),
     attempts: integer('attempts').notNull(),
@@ -305,3 +307,17 @@ export const apiBudget = fastmoss.table('api_budget', {
   api: text('api').primaryKey(),
   nextStartAt: timestamptz('next_start_at').notNull(),
 });
+
+/**
+ * Limits of the FastMoss plan behind an API, learnt from its answers, so every process and later
+ * run starts from them: the page size it serves at most.
+ */
+export const apiPlanLimits = fastmoss.table(
+  'api_plan_limits',
+  {
+    api: text('api').primaryKey(),
+    pageSizeCap: integer('page_size_cap').notNull(),
+    discoveredAt: timestamptz('discovered_at').notNull().defaultNow(),
+  },
+  (t) => [check('api_plan_limits_page_size_cap_check', sql`${t.pageSizeCap} between 1 and 100`)],
+);

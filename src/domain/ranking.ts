@@ -107,6 +107,12 @@ export interface RankingEntry {
  */
 export interface RawPage {
   page: number;
+  /**
+   * The `pagesize` the request asked for. Page `page` holds ranks from `(page - 1) * pagesize + 1`;
+   * a plan that caps page sizes serves fewer rows than asked on page 1 only, since later pages are
+   * asked at the size served.
+   */
+  pagesize: number;
   /** The response body, verbatim. */
   body: string;
   /** The envelope's `request_id`, when it had one. */

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { ConfigError } from '../domain/errors.ts';
-import { type RankingKey, type RawPage, rankingKeyLabel } from '../domain/ranking.ts';
+import {
+  MAX_PAGE_SIZE,
+  type RankingKey,
+  type RawPage,
+  rankingKeyLabel,
+} from '../domain/ranking.ts';
 import { classifyResponse, classifyTransportError, readRankingPage } from './classify.ts';
 import {
   AuthError,
@@ -270,6 +275,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         error.rawPages = [
           {
             page: meta.page,
+            pagesize: requestBody.pagesize,
             body: bodyText,
             requestId: error.requestId ?? null,
             status: status ?? 0,
@@ -345,11 +351,16 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     return error;
   }
 
-  async function fetchPage(key: RankingKey, page: number, pagesize = 100): Promise<FetchedPage> {
+  async function fetchPage(
+    key: RankingKey,
+    page: number,
+    pagesize = MAX_PAGE_SIZE,
+  ): Promise<FetchedPage> {
     const label = rankingKeyLabel(key);
     const result = await request(topCreatorRequestBody(key, page, pagesize), { label, page });
     const raw: RawPage = {
       page,
+      pagesize,
       body: result.body,
       requestId: result.requestId ?? null,
       status: result.status,

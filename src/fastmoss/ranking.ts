@@ -1,7 +1,6 @@
 import {
   type FetchedRanking,
   MAX_PAGE_SIZE,
-  MAX_RANKING_ROWS,
   type RankingEntry,
   type RankingKey,
   type RawPage,
@@ -11,38 +10,59 @@ import { classifyResponse, readRankingPage } from './classify.ts';
 import type { FastmossClient, FetchedPage } from './client.ts';
 import { FastmossError, InvalidResponseError } from './errors.ts';
 import { compareDecimalText } from './lossless-parse.ts';
+import { type PageRequest, pagesAfterFirst, rowsServed } from './page-plan.ts';
 import type { WireEntry } from './wire.ts';
 
-/** Pages a ranking of `total` rows needs: the API serves at most 500 rows, 100 a page. */
-export function pagesNeeded(total: number): number {
-  return Math.max(1, Math.ceil(Math.min(total, MAX_RANKING_ROWS) / MAX_PAGE_SIZE));
+/** Rows page `page` holds, at `pagesize`, of a ranking of `total` rows. */
+export function rowsExpectedOnPage(total: number, page: number, pagesize = MAX_PAGE_SIZE): number {
+  return Math.max(0, Math.min(pagesize, rowsServed(total) - (page - 1) * pagesize));
 }
 
-/** Rows page `page` must hold for a ranking of `total` rows. */
-export function rowsExpectedOnPage(total: number, page: number): number {
-  const served = Math.min(total, MAX_RANKING_ROWS);
-  return Math.max(0, Math.min(MAX_PAGE_SIZE, served - (page - 1) * MAX_PAGE_SIZE));
-}
-
-/** What the ranking checks read of a page: its number, total, rows and echoed period. */
+/** What the ranking checks read of a page: its number and size, total, rows and echoed period. */
 export type CheckedPage = Pick<
   FetchedPage,
-  'page' | 'total' | 'entries' | 'dateType' | 'dateValue'
+  'page' | 'pagesize' | 'total' | 'entries' | 'dateType' | 'dateValue'
 >;
 
 /**
+ * A page-size cap that FastMoss enforces for this account, shared by every process and run on
+ * the database (db/page-size-cap.ts implements it), so it is discovered once.
+ */
+export interface PageSizeCapStore {
+  /** The smallest cap seen so far; undefined when none was. */
+  knownCap(): Promise<number | undefined>;
+  /** Records a cap just seen (a larger one than known is ignored). */
+  rememberCap(cap: number): Promise<void>;
+}
+
+export interface FetchRankingOptions {
+  /** The `pagesize` to ask for (FASTMOSS_PAGE_SIZE); default 100. */
+  pageSize?: number;
+  /** Where a discovered cap is kept; without one, each ranking rediscovers it. */
+  pageSizeCaps?: PageSizeCapStore;
+}
+
+/**
  * Every page of one ranking, checked as a whole: page 1 first (its `total` says how many more),
- * the rest concurrently through the client's limiter. Throws the first failure by page order,
- * its `apiCalls` set to every call the ranking cost; an InvalidResponseError names what
- * disagreed (total, row count, duplicate creator, order, echoed period) and carries every page
- * received, for the quarantine.
+ * the rest concurrently through the client's limiter, at the size page 1 was served.
+ *
+ * Page 1 is asked at the configured size, or at a smaller cap already known. When it holds fewer
+ * rows than asked and the total promises more, either the plan caps page sizes at that many rows
+ * or the list ended early; page 2 at that size tells which (rows: a cap, remembered; none: the
+ * end), and is needed anyway when it is a cap, so telling them apart costs at most one call.
+ *
+ * Throws the first failure by page order, its `apiCalls` set to every call the ranking cost; an
+ * InvalidResponseError names what disagreed (total, row count, duplicate creator, order, echoed
+ * period) and carries every page received, for the quarantine.
  */
 export async function fetchRanking(
   client: FastmossClient,
   key: RankingKey,
+  options: FetchRankingOptions = {},
 ): Promise<FetchedRanking> {
   let apiCalls = 0;
   const received: RawPage[] = [];
+  const pages: FetchedPage[] = [];
   const fail = (error: unknown): never => {
     if (error instanceof FastmossError) error.apiCalls = apiCalls;
     if (error instanceof InvalidResponseError) {
@@ -50,34 +70,49 @@ export async function fetchRanking(
     }
     throw error;
   };
+  const fetchOne = async (request: PageRequest): Promise<FetchedPage> => {
+    try {
+      const page = await client.fetchPage(key, request.page, request.pagesize);
+      apiCalls += page.attempts;
+      received.push(page.raw);
+      pages.push(page);
+      return page;
+    } catch (error) {
+      apiCalls += error instanceof FastmossError ? error.apiCalls : 0;
+      throw error;
+    }
+  };
 
-  let first: FetchedPage;
+  const knownCap = await options.pageSizeCaps?.knownCap();
+  const asked = Math.min(options.pageSize ?? MAX_PAGE_SIZE, knownCap ?? MAX_PAGE_SIZE);
+  let pagesize = asked;
+  let rest: PageRequest[];
   try {
-    first = await client.fetchPage(key, 1, MAX_PAGE_SIZE);
-    apiCalls += first.attempts;
-    received.push(first.raw);
+    const first = await fetchOne({ page: 1, pagesize: asked });
+    const wanted = rowsServed(first.total);
+    const served = first.entries.length;
+    rest = pagesAfterFirst(wanted, asked);
+    if (served === 0) {
+      // Nothing on page 1 although `total` promises rows: the list is empty, not capped at zero.
+      rest = [];
+    } else if (served < Math.min(asked, wanted)) {
+      pagesize = served;
+      const probe = await fetchOne({ page: 2, pagesize });
+      const capped = probe.entries.length > 0;
+      if (capped && pagesize < (knownCap ?? MAX_PAGE_SIZE)) {
+        // Only a cost if it fails: later rankings rediscover the cap.
+        await options.pageSizeCaps?.rememberCap(pagesize).catch(() => undefined);
+      }
+      const full = probe.entries.length === rowsExpectedOnPage(wanted, 2, pagesize);
+      rest = capped && full ? pagesAfterFirst(wanted, pagesize).slice(1) : [];
+    }
   } catch (error) {
-    apiCalls += error instanceof FastmossError ? error.apiCalls : 0;
     return fail(error);
   }
 
-  const rest = Array.from({ length: pagesNeeded(first.total) - 1 }, (_, index) => index + 2);
-  const settled = await Promise.allSettled(
-    rest.map((page) => client.fetchPage(key, page, MAX_PAGE_SIZE)),
-  );
-  const pages: FetchedPage[] = [first];
-  let firstFailure: unknown;
-  for (const outcome of settled) {
-    if (outcome.status === 'fulfilled') {
-      apiCalls += outcome.value.attempts;
-      pages.push(outcome.value);
-      received.push(outcome.value.raw);
-    } else {
-      apiCalls += outcome.reason instanceof FastmossError ? outcome.reason.apiCalls : 0;
-      firstFailure ??= outcome.reason;
-    }
-  }
-  if (firstFailure !== undefined) return fail(firstFailure);
+  const settled = await Promise.allSettled(rest.map(fetchOne));
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure !== undefined) return fail(failure.reason);
 
   try {
     return assembleRanking(key, pages);
@@ -88,8 +123,9 @@ export async function fetchRanking(
 
 /**
  * A ranking from its pages as archived (or quarantined), with no API call: each body goes
- * through the same envelope and page checks as a fresh response, then the same ranking checks.
- * Throws what fetchRanking would have thrown for those pages, with `rawPages` set.
+ * through the same envelope and page checks as a fresh response, then the same ranking checks,
+ * each page placed by the `pagesize` it was asked at. Throws what fetchRanking would have thrown
+ * for those pages, with `rawPages` set.
  */
 export function rankingFromPages(key: RankingKey, rawPages: RawPage[]): FetchedRanking {
   const label = rankingKeyLabel(key);
@@ -108,10 +144,8 @@ export function rankingFromPages(key: RankingKey, rawPages: RawPage[]): FetchedR
       );
       if (!verdict.ok) throw verdict.error;
       const data = readRankingPage(verdict.data, where, raw.page);
-      return { ...data, page: raw.page, pagesize: MAX_PAGE_SIZE, attempts: raw.attempts, raw };
+      return { ...data, page: raw.page, pagesize: raw.pagesize, attempts: raw.attempts, raw };
     });
-    const missing = pagesMissing(pages);
-    if (missing !== undefined) throw invalid(label, missing, 'this page was never received');
     return assembleRanking(key, pages);
   } catch (error) {
     if (error instanceof InvalidResponseError) error.rawPages = sorted;
@@ -119,22 +153,13 @@ export function rankingFromPages(key: RankingKey, rawPages: RawPage[]): FetchedR
   }
 }
 
-/** The first page a ranking needs that is absent from `pages`, if any. */
-function pagesMissing(pages: CheckedPage[]): number | undefined {
-  const total = pages[0]?.total ?? 0;
-  for (let page = 1; page <= pagesNeeded(total); page += 1) {
-    if (pages[page - 1]?.page !== page) return page;
-  }
-  return undefined;
-}
-
 /** The checked pages of one ranking as the FetchedRanking the loader writes. */
 function assembleRanking(key: RankingKey, pages: FetchedPage[]): FetchedRanking {
   const entries = checkRankingPages(key, pages);
-  const raw = pages.map((page) => page.raw);
+  const raw = pages.map((page) => page.raw).sort((a, b) => a.page - b.page);
   return {
     key,
-    total: pages[0]?.total ?? 0,
+    total: pages.find((page) => page.page === 1)?.total ?? 0,
     entries,
     apiCalls: raw.reduce((calls, page) => calls + page.attempts, 0),
     // The last arrival, so a rebuild from the archive reproduces the same fetched_at.
@@ -155,20 +180,48 @@ function invalid(
   );
 }
 
+/** A page with the ranks it may hold: from `firstRank`, at most `window` rows. */
+interface PlacedPage {
+  page: CheckedPage;
+  firstRank: number;
+  window: number;
+}
+
 /**
- * The pages of one ranking, page 1 first, as one list of entries with ranks 1..n; throws an
+ * Where each page's rows sit. Page `p` asked at size `s` starts at rank `(p - 1) * s + 1`. Page 1
+ * is the one page that may have been served below the size asked (a plan's cap): when page 2
+ * was asked at a smaller size, page 1 holds at most that many rows.
+ */
+function placePages(pages: CheckedPage[], wanted: number): PlacedPage[] {
+  const second = pages.find((page) => page.page === 2);
+  return pages
+    .map((page) => {
+      const pagesize =
+        page.page === 1 && second ? Math.min(page.pagesize, second.pagesize) : page.pagesize;
+      const firstRank = (page.page - 1) * page.pagesize + 1;
+      const window = Math.max(0, Math.min(firstRank - 1 + pagesize, wanted) - firstRank + 1);
+      return { page, firstRank, window };
+    })
+    .sort((a, b) => a.firstRank - b.firstRank || a.page.page - b.page.page);
+}
+
+/**
+ * The pages of one ranking, of any page sizes, as one list of entries with ranks 1..n; throws an
  * InvalidResponseError at the first disagreement. A list may end early (a page with fewer rows
  * than `total` promises, followed only by empty pages): that is accepted, and the snapshot is
- * flagged `short`; rows after such a page, or more rows than a page holds, are not.
+ * flagged `short`; rows after such a page, a page never received, or more rows than a page
+ * holds are not. Pages that overlap (the last one of a size that does not divide 500) must
+ * agree on the creators they share.
  */
 export function checkRankingPages(key: RankingKey, pages: CheckedPage[]): RankingEntry[] {
   const label = rankingKeyLabel(key);
-  const total = pages[0]?.total ?? 0;
+  const total = pages.find((page) => page.page === 1)?.total ?? pages[0]?.total ?? 0;
+  const wanted = rowsServed(total);
   const entries: RankingEntry[] = [];
   const seenUids = new Map<string, number>();
-  let previous: WireEntry | undefined;
-  let endedOnPage: number | undefined;
-  for (const page of pages) {
+  /** The first page that held fewer rows than it could: the list ended there. */
+  let endedOn: CheckedPage | undefined;
+  for (const { page, firstRank, window } of placePages(pages, wanted)) {
     if (page.total !== total) {
       throw invalid(label, page.page, `data.total is ${page.total} but page 1 said ${total}`, {
         field: 'data.total',
@@ -176,69 +229,116 @@ export function checkRankingPages(key: RankingKey, pages: CheckedPage[]): Rankin
       });
     }
     checkEchoedPeriod(key, label, page);
-    const expected = rowsExpectedOnPage(total, page.page);
     const rows = page.entries.length;
-    if (rows > expected) {
+    if (rows > window) {
       throw invalid(
         label,
         page.page,
-        `data.list has ${rows} rows, expected ${expected} (total ${total})`,
-        {
-          field: 'data.list',
-          value: rows,
-        },
-      );
-    }
-    if (endedOnPage !== undefined && rows > 0) {
-      throw invalid(
-        label,
-        page.page,
-        `data.list has ${rows} rows after page ${endedOnPage} ended the list early (total ${total})`,
+        `data.list has ${rows} rows, expected ${window} (total ${total})`,
         { field: 'data.list', value: rows },
       );
     }
-    if (rows < expected) endedOnPage ??= page.page;
+    if (rows > 0 && firstRank > entries.length + 1) {
+      if (endedOn !== undefined) {
+        throw invalid(
+          label,
+          page.page,
+          `data.list has ${rows} rows after page ${endedOn.page} ended the list early (total ${total})`,
+          { field: 'data.list', value: rows },
+        );
+      }
+      throw invalid(label, missingPage(entries.length, page), 'this page was never received');
+    }
+    if (rows < window) endedOn ??= page;
     page.entries.forEach((entry, index) => {
-      const rank = (page.page - 1) * MAX_PAGE_SIZE + index + 1;
-      const at = `data.list[${index}]`;
-      if (entry.wireRank !== null && entry.wireRank !== rank) {
-        throw invalid(label, page.page, `${at}.rank is ${entry.wireRank}, expected ${rank}`, {
-          field: `${at}.rank`,
-          value: entry.wireRank,
-        });
+      const rank = firstRank + index;
+      checkEntry(key, label, page.page, index, rank, entry, entries, seenUids);
+      if (rank > entries.length) {
+        const { wireRank: _unused, ...rest } = entry;
+        entries.push({ rank, ...rest });
       }
-      const seenAt = seenUids.get(entry.creator.uid);
-      if (seenAt !== undefined) {
-        throw invalid(
-          label,
-          page.page,
-          `${at}.creator.uid ${entry.creator.uid} already ranked at ${seenAt}`,
-          { field: `${at}.creator.uid`, value: entry.creator.uid },
-        );
-      }
-      seenUids.set(entry.creator.uid, rank);
-      if (previous && ranksAbove(key, entry, previous)) {
-        const field = key.orderField === 'units_sold' ? 'live_units_sold' : 'live_gmv';
-        throw invalid(
-          label,
-          page.page,
-          `${at} (rank ${rank}) has a higher ${key.orderField} than rank ${rank - 1}`,
-          {
-            field: `${at}.${field}`,
-            value: key.orderField === 'units_sold' ? entry.liveUnitsSold : entry.liveGmv,
-          },
-        );
-      }
-      previous = entry;
-      const { wireRank: _unused, ...rest } = entry;
-      entries.push({ rank, ...rest });
     });
+  }
+  const last = pages.reduce<CheckedPage | undefined>(
+    (latest, page) => (latest === undefined || page.page > latest.page ? page : latest),
+    undefined,
+  );
+  if (entries.length < wanted && endedOn === undefined && last !== undefined) {
+    throw invalid(label, missingPage(entries.length, last), 'this page was never received');
   }
   return entries;
 }
 
+/** The page, at `like`'s size, that holds the rank after `received`. */
+function missingPage(received: number, like: CheckedPage): number {
+  return Math.floor(received / like.pagesize) + 1;
+}
+
+/** One row at `rank`: its rank field, a creator not ranked elsewhere, the key's order. */
+function checkEntry(
+  key: RankingKey,
+  label: string,
+  page: number,
+  index: number,
+  rank: number,
+  entry: WireEntry,
+  entries: RankingEntry[],
+  seenUids: Map<string, number>,
+): void {
+  const at = `data.list[${index}]`;
+  if (entry.wireRank !== null && entry.wireRank !== rank) {
+    throw invalid(label, page, `${at}.rank is ${entry.wireRank}, expected ${rank}`, {
+      field: `${at}.rank`,
+      value: entry.wireRank,
+    });
+  }
+  const seenAt = seenUids.get(entry.creator.uid);
+  if (seenAt !== undefined && seenAt !== rank) {
+    throw invalid(
+      label,
+      page,
+      `${at}.creator.uid ${entry.creator.uid} already ranked at ${seenAt}`,
+      {
+        field: `${at}.creator.uid`,
+        value: entry.creator.uid,
+      },
+    );
+  }
+  const already = entries[rank - 1];
+  if (already !== undefined) {
+    // A rank two overlapping pages both hold: the same creator, or the pages disagree.
+    if (already.creator.uid !== entry.creator.uid) {
+      throw invalid(
+        label,
+        page,
+        `${at}.creator.uid ${entry.creator.uid} is at rank ${rank}, where an earlier page has ${already.creator.uid}`,
+        { field: `${at}.creator.uid`, value: entry.creator.uid },
+      );
+    }
+    return;
+  }
+  seenUids.set(entry.creator.uid, rank);
+  const previous = entries[rank - 2];
+  if (previous && ranksAbove(key, entry, previous)) {
+    const field = key.orderField === 'units_sold' ? 'live_units_sold' : 'live_gmv';
+    throw invalid(
+      label,
+      page,
+      `${at} (rank ${rank}) has a higher ${key.orderField} than rank ${rank - 1}`,
+      {
+        field: `${at}.${field}`,
+        value: key.orderField === 'units_sold' ? entry.liveUnitsSold : entry.liveGmv,
+      },
+    );
+  }
+}
+
 /** True when `entry` should have ranked above `previous` under the key's descending order. */
-function ranksAbove(key: RankingKey, entry: WireEntry, previous: WireEntry): boolean {
+function ranksAbove(
+  key: RankingKey,
+  entry: WireEntry,
+  previous: Pick<WireEntry, 'liveUnitsSold' | 'liveGmv'>,
+): boolean {
   if (key.orderField === 'units_sold') {
     return (
       entry.liveUnitsSold !== null &&

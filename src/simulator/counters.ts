@@ -33,6 +33,8 @@ export class SimulatorCounters {
   byOutcome = emptyOutcomes();
   /** Requests per `rankingKeyLabel(key)#page`, retries included, whatever the answer. */
   readonly byPage = new Map<string, number>();
+  /** The `pagesize` each request asked for, per `rankingKeyLabel(key)`, in arrival order. */
+  readonly pagesizes = new Map<string, number[]>();
   /** `performance.now()` at the arrival of each request, in arrival order. */
   readonly starts: number[] = [];
 
@@ -41,9 +43,18 @@ export class SimulatorCounters {
     this.starts.push(at);
   }
 
-  recordPage(key: RankingKey, page: number): void {
-    const name = pageKey(rankingKeyLabel(key), page);
+  recordPage(key: RankingKey, page: number, pagesize: number): void {
+    const label = rankingKeyLabel(key);
+    const name = pageKey(label, page);
     this.byPage.set(name, (this.byPage.get(name) ?? 0) + 1);
+    const asked = this.pagesizes.get(label);
+    if (asked) asked.push(pagesize);
+    else this.pagesizes.set(label, [pagesize]);
+  }
+
+  /** The `pagesize` each request for a ranking asked for, in arrival order. */
+  pagesizesFor(key: RankingKey): number[] {
+    return this.pagesizes.get(rankingKeyLabel(key)) ?? [];
   }
 
   recordOutcome(outcome: SimulatorOutcome): void {
@@ -77,6 +88,7 @@ export class SimulatorCounters {
     this.total = 0;
     this.byOutcome = emptyOutcomes();
     this.byPage.clear();
+    this.pagesizes.clear();
     this.starts.length = 0;
   }
 }

@@ -12,6 +12,9 @@
  *   `message` (the endpoint page's example).
  * - `quirks(key)`: per-ranking data faults: a list that ends early, a corrupt field, a documented
  *   code answered for every request of that ranking (e.g. 20001: not published yet).
+ * - `pageSizeCap`: most rows a page is served with, as a FastMoss plan caps `pagesize` (free
+ *   plans at 10): asking for more is accepted (the `page * pagesize <= 500` rule still applies to
+ *   the size asked) and page `p` holds ranks `(p-1)*cap+1 .. p*cap`. Default none.
  * - `faults`: see FaultOptions; all off by default; `setFaults` replaces them at run time.
  *
  * Order of checks per request: unknown path or method (404) -> `rps` limit (429, outcome
@@ -88,6 +91,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** The envelope's message field: `msg` (default, FastMoss's guide) or `message`. */
   envelope?: MessageField;
+  /** Most rows served a page, whatever `pagesize` asks (a plan's cap); default none. */
+  pageSizeCap?: number;
 }
 
 export interface Simulator {
@@ -235,7 +240,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   function pageText(check: RequestCheck): string {
     if (!check.ok) return envelopeText(SIM_CODES.invalidParameter, null, check.message, stamp());
-    const { key, page, pagesize } = check.query;
+    const { key, page } = check.query;
+    const pagesize = Math.min(check.query.pagesize, options.pageSizeCap ?? check.query.pagesize);
     const total = rankingTotal(key);
     const quirk = options.quirks?.(key);
     const from = (page - 1) * pagesize + 1;
@@ -340,7 +346,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } catch {
       check = { ok: false, message: 'Invalid parameter: the body is not JSON' };
     }
-    if (check.ok) counters.recordPage(check.query.key, check.query.page);
+    if (check.ok) counters.recordPage(check.query.key, check.query.page, check.query.pagesize);
 
     const retryAfter = overRateLimit(arrivedAt);
     if (retryAfter !== undefined) {

@@ -76,6 +76,22 @@ describe('fastmoss-etl simulator', () => {
     expect(bad.stderr).toMatch(/^fastmoss-etl: --envelope: /);
   });
 
+  it('serves at most --page-size-cap rows a page whatever pagesize asks', async () => {
+    const simulator = await startSimulatorCli(['--page-size-cap', '1']);
+    const response = await ask(simulator.url, 'sim-token');
+    const text = await response.text();
+    // BODY asks for 2 rows; a plan capped at 1 serves one.
+    expect(text.match(/"unique_id":/g)).toHaveLength(1);
+    simulator.child.kill('SIGINT');
+    const result = await simulator.done;
+    expect(result.stdout).toContain('Pages hold at most 1 rows');
+    const help = await runCli(['simulator', '--help'], {});
+    expect(help.stdout).toContain('--page-size-cap <n>');
+    const refused = await runCli(['simulator', '--page-size-cap', '0'], {});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^fastmoss-etl: --page-size-cap: /);
+  });
+
   it('exits 2 naming the flag when a fault rate is out of range', async () => {
     const result = await runCli(['simulator', '--rate-429', '1.5'], {});
     expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rankingTotal } from '../../src/simulator/data.ts';
+import { rankingRows, rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
 import { keyWithTotal, postTopCreator, rankingKey } from '../support/simulator.ts';
 
@@ -265,6 +265,33 @@ describe('the simulator rate limit', () => {
       expect(limited.counters.byOutcome.rateLimited).toBe(3);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('the simulator page-size cap', () => {
+  it('serves page p of a capped plan as ranks (p-1)*cap+1..p*cap whatever pagesize asks', async () => {
+    const capped = await startSimulator({ pageSizeCap: 10 });
+    try {
+      const key = keyWithTotal((total) => total > 100);
+      const body = (page: number, pagesize: number) => ({
+        filter: { region: key.region, date_info: { type: 'day', value: key.periodValue } },
+        orderby: [{ field: key.orderField, order: 'desc' }],
+        page,
+        pagesize,
+      });
+      const uids = (text: string) =>
+        [...text.matchAll(/"creator":\{"uid":(\d+)/g)].map((m) => m[1]);
+      const first = await postTopCreator(capped, body(1, 100));
+      expect(uids(first.text)).toEqual(rankingRows(key, 1, 10).map((row) => row.creator.uid));
+      const third = await postTopCreator(capped, body(3, 10));
+      expect(uids(third.text)).toEqual(rankingRows(key, 21, 30).map((row) => row.creator.uid));
+      // The 500 rule still applies to the size asked.
+      const refused = await postTopCreator(capped, body(6, 100));
+      expect(refused.text).toContain('page * pagesize must be <= 500');
+      expect(capped.counters.pagesizesFor(key)).toEqual([100, 10]);
+    } finally {
+      await capped.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { reserveRequestStart } from '../../src/db/api-budget.ts';
-import { pagesNeeded } from '../../src/fastmoss/ranking.ts';
+import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { type RankingKey, rankingKeyLabel } from '../../src/domain/ranking.ts';
-import { pagesNeeded } from '../../src/fastmoss/ranking.ts';
+import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { type PlannedRanking, planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type CliResult, runCli } from './cli.ts';

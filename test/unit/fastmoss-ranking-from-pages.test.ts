@@ -13,6 +13,7 @@ const STAMP = { timestamp: 1777297264, requestId: 'eeb9aec8-5bd6-2019-da8d-ba53c
 function rawPage(page: number, body: string): RawPage {
   return {
     page,
+    pagesize: 100,
     body,
     requestId: STAMP.requestId,
     status: 200,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidResponseError } from '../../src/fastmoss/errors.ts';
+import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import {
   type CheckedPage,
   checkRankingPages,
-  pagesNeeded,
   rowsExpectedOnPage,
 } from '../../src/fastmoss/ranking.ts';
 import type { WireEntry } from '../../src/fastmoss/wire.ts';
@@ -44,6 +44,7 @@ function pages(total: number): CheckedPage[] {
     });
     return {
       page,
+      pagesize: 100,
       total,
       entries,
       dateType: 'day',
@@ -64,14 +65,72 @@ function problem(key: ReturnType<typeof rankingKey>, fetched: CheckedPage[]): st
 
 describe('pagesNeeded', () => {
   it('asks for exactly the pages the total needs, at least one, at most five', () => {
-    expect([0, 1, 99, 100, 101, 250, 500, 501, 1200].map(pagesNeeded)).toEqual([
+    expect([0, 1, 99, 100, 101, 250, 500, 501, 1200].map((total) => pagesNeeded(total))).toEqual([
       1, 1, 1, 1, 2, 3, 5, 5, 5,
     ]);
   });
 });
 
+/** The same ranking as `pages(total)`, as a plan capping page sizes at `cap` serves it. */
+function cappedPages(total: number, cap: number): CheckedPage[] {
+  const rows = pages(total).flatMap((page) => page.entries);
+  return Array.from({ length: Math.ceil(Math.min(total, 500) / cap) }, (_, index) => ({
+    page: index + 1,
+    // Page 1 was asked at 100 and served `cap` rows; the rest were asked at the cap.
+    pagesize: index === 0 ? 100 : cap,
+    total,
+    entries: rows.slice(index * cap, (index + 1) * cap),
+    dateType: 'day',
+    dateValue: '2026-04-01',
+  }));
+}
+
 describe('checkRankingPages', () => {
   const key = rankingKey();
+
+  it('joins pages of a capped plan: page 1 asked at 100 but served 10, the rest asked at 10', () => {
+    const entries = checkRankingPages(key, cappedPages(437, 10));
+    expect(entries.map((e) => e.rank)).toEqual(Array.from({ length: 437 }, (_, i) => i + 1));
+    expect(entries.map((e) => e.creator.uid)).toEqual(
+      pages(437).flatMap((page) => page.entries.map((row) => row.creator.uid)),
+    );
+  });
+
+  it('accepts a list that ended after page 1, told by an empty page 2 at the size page 1 held', () => {
+    const [first] = pages(437);
+    if (!first) throw new Error('no page 1');
+    first.entries.splice(37);
+    const probe = { ...first, page: 2, pagesize: 37, entries: [] };
+    expect(checkRankingPages(key, [first, probe])).toHaveLength(37);
+  });
+
+  it('accepts overlapping last pages that agree, refuses ones that disagree', () => {
+    const rows = pages(500).flatMap((page) => page.entries);
+    const at = (page: number, pagesize: number): CheckedPage => ({
+      page,
+      pagesize,
+      total: 500,
+      entries: rows.slice((page - 1) * pagesize, page * pagesize),
+      dateType: 'day',
+      dateValue: '2026-04-01',
+    });
+    const fetched = [...Array.from({ length: 16 }, (_, index) => at(index + 1, 30)), at(20, 25)];
+    expect(checkRankingPages(key, fetched).map((e) => e.rank)).toEqual(
+      Array.from({ length: 500 }, (_, i) => i + 1),
+    );
+    const tail = fetched.at(-1);
+    const [repeated] = tail?.entries ?? [];
+    if (tail && repeated)
+      tail.entries[0] = { ...repeated, creator: { ...repeated.creator, uid: '42' } };
+    expect(problem(key, fetched)).toContain(
+      `page 20: data.list[0].creator.uid 42 is at rank 476, where an earlier page has ${repeated?.creator.uid}`,
+    );
+  });
+
+  it('refuses a capped ranking missing a page', () => {
+    const fetched = cappedPages(437, 10).filter((page) => page.page !== 7);
+    expect(problem(key, fetched)).toContain('page 7: this page was never received');
+  });
 
   it('joins consistent pages into ranks 1..n', () => {
     const entries = checkRankingPages(key, pages(1200));
