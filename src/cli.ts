@@ -12,6 +12,7 @@ import { simulator } from './commands/simulator.ts';
 import type { SimulatorFlags } from './commands/simulator-options.ts';
 import { status } from './commands/status.ts';
 import { loadConfig } from './config.ts';
+import { DatabaseConnectionError } from './db/errors.ts';
 import { ConfigError, EtlError } from './domain/errors.ts';
 
 /** Commands -> calls, errors -> exit codes. Nothing else lives here. */
@@ -153,6 +154,10 @@ async function main(): Promise<void> {
     if (error instanceof CommanderError) {
       // Commander has printed its one-line message already; help and version are not errors.
       exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (error instanceof DatabaseConnectionError) {
+      // One line naming the database and the cause; exit 2 when DATABASE_URL must change.
+      process.stderr.write(`fastmoss-etl: ${error.message}\n`);
+      exitCode = error.configuration ? EXIT.usage : EXIT.failed;
     } else if (error instanceof ConfigError) {
       process.stderr.write(`fastmoss-etl: ${error.message}\n`);
       exitCode = EXIT.usage;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { requireToken } from '../config.ts';
 import { sharedStartGate } from '../db/api-budget.ts';
+import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import type { RunTrigger } from '../db/ledger.ts';
 import { loadRanking } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
@@ -100,7 +101,8 @@ export async function openRuntime(
   });
   budget = sharedStartGate(db.pool, { api: config.baseUrl, rps: config.rps });
   try {
-    if (options.migrate) await migrateDatabase(db.pool);
+    // A restart while migrating: the migration rolled back and is applied again.
+    if (options.migrate) await retryOnConnectionLoss(() => migrateDatabase(db.pool));
   } catch (error) {
     await db.close();
     await client?.close();
@@ -144,8 +146,10 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     // after: a few more rankings than request slots keep every slot busy.
     rankingsInFlight: config.concurrency * 2,
     fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
+    // A load whose connection was lost rolled back: written again from the pages in hand, so a
+    // Postgres restart mid-load costs no API call.
     loadRanking: async (ranking, context) => {
-      const loaded = await loadRanking(db.pool, ranking, context);
+      const loaded = await retryOnConnectionLoss(() => loadRanking(db.pool, ranking, context));
       metrics.rowsWritten('ranking_entries', loaded.entries);
       metrics.rowsWritten('ranking_top_lives', loaded.topLives);
       return { rowsLoaded: loaded.entries + loaded.topLives };

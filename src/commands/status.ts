@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import { migrateDatabase } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { checkSchemaCurrent, schemaErrorOf } from '../db/schema-state.ts';
 import { readStatusReport, type StatusReport } from '../db/status-report.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -16,17 +16,37 @@ export async function status(
     throw new ConfigError(`--runs must be an integer from 0 to 1000, got '${flags.runs}'`);
   }
   const logger = createCommandLogger(config);
+  // Reads only: never migrates, never creates an embedded cluster, works for the reader role.
   const db = await openDatabase(config.databaseUrl, {
     announce: (message) => logger.info(message),
+    existingOnly: true,
   });
   try {
-    await migrateDatabase(db.pool);
-    const report = await readStatusReport(db.pool, { runs });
+    await checkSchemaCurrent(db.pool, db.url);
+    const report = await readStatusReport(db.pool, { runs }).catch((error: unknown) => {
+      throw schemaErrorOf(error, db.url) ?? error;
+    });
     process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatStatus(report)}\n`);
     return EXIT.ok;
   } finally {
     await db.close();
   }
+}
+
+/** A run's status as listed: the reason beside it when it did not load everything. */
+function runStatusText(run: StatusReport['runs'][number]): string {
+  if (run.end === null) return run.status;
+  return run.status === run.end.reason ? run.status : `${run.status} (${run.end.reason})`;
+}
+
+/** One line per run that ended short, with its reason in words. */
+function runEndLines(report: StatusReport): string[] {
+  return report.runs
+    .filter((run) => run.end !== null)
+    .map((run) => {
+      const when = run.status === 'abandoned' ? ` (seen gone ${run.abandonedAt ?? '?'})` : '';
+      return `  run ${run.id} ${run.status}${when}: ${run.end?.message ?? run.end?.reason ?? ''}`;
+    });
 }
 
 export function formatStatus(report: StatusReport): string {
@@ -66,7 +86,7 @@ export function formatStatus(report: StatusReport): string {
           report.runs.map((run) => [
             Number(run.id),
             run.trigger,
-            run.status,
+            runStatusText(run),
             run.startedAt,
             run.finishedAt,
             run.planned,
@@ -75,12 +95,12 @@ export function formatStatus(report: StatusReport): string {
             run.failed,
             run.apiCalls,
           ]),
-        )}`,
+        )}${runEndLines(report).length > 0 ? `\n${runEndLines(report).join('\n')}` : ''}`,
   );
   if (report.failuresTotal > 0) {
     const lines = report.failures.map(
       (failure) =>
-        `  ${failure.ranking} (${failure.attempts} attempts): ${failure.reason ?? 'unknown'}`,
+        `  ${failure.ranking} (${plural(failure.attempts, 'try', 'tries')}, ${plural(failure.apiCalls, 'api call', 'api calls')}): ${failure.reason ?? 'unknown'}`,
     );
     const more = report.failuresTotal - report.failures.length;
     if (more > 0) lines.push(`  ... and ${more} more`);
@@ -90,6 +110,10 @@ export function formatStatus(report: StatusReport): string {
   }
   sections.push(formatQuarantine(report), formatFlagged(report));
   return sections.join('\n\n');
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 function more(total: number, listed: number): string[] {

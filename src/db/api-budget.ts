@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { RequestStartGate } from '../fastmoss/limiter.ts';
+import { retryOnConnectionLoss } from './connection-retry.ts';
 
 /*
  * One API request rate for every process on this database (fastmoss.api_budget). Each request
@@ -102,7 +103,10 @@ export function sharedStartGate(
   return {
     async waitForStart() {
       for (;;) {
-        const reserved = await reserveRequestStart(pool, options.api, spacingMs);
+        // A lost connection (a Postgres restart) delays the request instead of failing its ranking.
+        const reserved = await retryOnConnectionLoss(() =>
+          reserveRequestStart(pool, options.api, spacingMs),
+        );
         offset.observe(reserved.databaseNowMs - now());
         const startAt = reserved.slotMs - offset.value;
         const waitMs = startAt - now();

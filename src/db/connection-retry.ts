@@ -20,11 +20,15 @@ const LOST_SQLSTATES = new Set([
 const LOST_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 const LOST_MESSAGES = /Connection terminated|not queryable|connection error|Client was closed/i;
 
+/** Whether `error`, or an error it wraps (`cause`, e.g. a RankingLoadError), is a lost connection. */
 export function isConnectionLost(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  if (code !== undefined && (LOST_SQLSTATES.has(code) || LOST_NODE_CODES.has(code))) return true;
-  return LOST_MESSAGES.test(error.message);
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = 'code' in current && typeof current.code === 'string' ? current.code : undefined;
+    if (code !== undefined && (LOST_SQLSTATES.has(code) || LOST_NODE_CODES.has(code))) return true;
+    if (LOST_MESSAGES.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 const DELAYS_MS = [100, 300, 1000, 2000, 4000];

@@ -14,3 +14,24 @@ export class MigrationError extends EtlError {
 export class EmbeddedPostgresError extends EtlError {
   readonly code = 'ETL_EMBEDDED_POSTGRES';
 }
+
+/**
+ * The database cannot be reached or refuses us: refused, unknown host, wrong password, missing
+ * database. The message names the database (its URL without the password) and the cause.
+ * `configuration` is set when DATABASE_URL itself must change (exit 2), not when the server may
+ * simply be down (exit 1).
+ */
+export class DatabaseConnectionError extends EtlError {
+  readonly code = 'ETL_DATABASE_CONNECT';
+  readonly configuration: boolean;
+
+  constructor(message: string, options: { configuration: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.configuration = options.configuration;
+  }
+}
+
+/** The database is not migrated, or older than this version: `status` reads, never migrates. */
+export class SchemaNotReadyError extends EtlError {
+  readonly code = 'ETL_SCHEMA_NOT_READY';
+}

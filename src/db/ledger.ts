@@ -1,4 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
+import type { RunEndReason } from '../domain/errors.ts';
 import type { RankingKey } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 import {
@@ -21,7 +22,13 @@ import {
  */
 
 export type RunTrigger = 'scheduled' | 'backfill' | 'manual' | 'demo';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'abandoned';
+
+/** Why a run ended without every ranking loaded: a kind to branch on, and words for a person. */
+export interface RunEnd {
+  reason: RunEndReason;
+  message: string;
+}
 
 /** Scheduled cycles outrank backfills when workers choose what to claim next. */
 export const PRIORITY = { backfill: 0, scheduled: 10 } as const;
@@ -179,20 +186,38 @@ export async function jobStatuses(
 
 /**
  * Marks a claimed job loaded; false if this worker no longer holds it. Call inside the load's
- * transaction so both commit together.
+ * transaction so both commit together. A load retried because its connection was lost during
+ * COMMIT may find its first commit landed (the job already succeeded by this run, unlocked): that
+ * counts as held, so the retry rewrites the same ranking and succeeds instead of giving it back.
  */
 export async function markSucceeded(
   db: Queryable,
   jobId: string,
-  outcome: { workerId: string; apiCalls: number; rowsLoaded: number; durationMs: number },
+  outcome: {
+    workerId: string;
+    runId: string;
+    apiCalls: number;
+    rowsLoaded: number;
+    durationMs: number;
+  },
 ): Promise<boolean> {
   const result = await db.query(
     `UPDATE fastmoss.etl_jobs
-     SET status = 'succeeded', api_calls = api_calls + $3, rows_loaded = $4, duration_ms = $5,
+     SET status = 'succeeded',
+         api_calls = CASE WHEN locked_by = $2 THEN api_calls + $3 ELSE api_calls END,
+         rows_loaded = $4, duration_ms = $5,
          last_error = NULL, locked_by = NULL, locked_until = NULL, finished_at = now(),
          updated_at = now()
-     WHERE id = $1 AND locked_by = $2`,
-    [jobId, outcome.workerId, outcome.apiCalls, outcome.rowsLoaded, outcome.durationMs],
+     WHERE id = $1
+       AND (locked_by = $2 OR (status = 'succeeded' AND locked_by IS NULL AND run_id = $6))`,
+    [
+      jobId,
+      outcome.workerId,
+      outcome.apiCalls,
+      outcome.rowsLoaded,
+      outcome.durationMs,
+      outcome.runId,
+    ],
   );
   return result.rowCount === 1;
 }
@@ -257,14 +282,39 @@ export async function renewLeases(
   );
 }
 
+/**
+ * True for a `running` run (alias `r`) whose worker session is gone from pg_stat_activity: its
+ * process died without finishing it. application_name is visible to every role, so the reader
+ * role computes the same answer as the owner.
+ */
+export const RUN_WORKER_GONE = `
+  (r.status = 'running' AND r.worker_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                   WHERE a.application_name = '${WORKER_APPLICATION_PREFIX}' || r.worker_id))`;
+
+export const WORKER_GONE_MESSAGE = 'its process ended without finishing the run';
+
+/** Marks `abandoned` every running run whose worker is gone; returns their ids. */
+export async function markAbandonedRuns(db: Queryable): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    `UPDATE fastmoss.etl_runs r
+     SET status = 'abandoned', abandoned_at = now(), end_reason = 'worker_gone',
+         end_message = $1 || ' (' || coalesce(r.host, '?') || ', pid ' || coalesce(r.pid::text, '?') || ')'
+     WHERE ${RUN_WORKER_GONE}
+     RETURNING r.id`,
+    [WORKER_GONE_MESSAGE],
+  );
+  return result.rows.map((row) => row.id);
+}
+
 export async function startRun(
   db: Queryable,
-  run: { trigger: RunTrigger; options: unknown; host: string; pid: number },
+  run: { trigger: RunTrigger; options: unknown; host: string; pid: number; workerId?: string },
 ): Promise<string> {
   const result = await db.query<{ id: string }>(
-    `INSERT INTO fastmoss.etl_runs (trigger, status, started_at, options, host, pid)
-     VALUES ($1, 'running', now(), $2, $3, $4) RETURNING id`,
-    [run.trigger, JSON.stringify(run.options), run.host, run.pid],
+    `INSERT INTO fastmoss.etl_runs (trigger, status, started_at, options, host, pid, worker_id)
+     VALUES ($1, 'running', now(), $2, $3, $4, $5) RETURNING id`,
+    [run.trigger, JSON.stringify(run.options), run.host, run.pid, run.workerId ?? null],
   );
   const id = result.rows[0]?.id;
   if (id === undefined) throw new Error('etl_runs insert returned no id');
@@ -280,16 +330,21 @@ export interface RunCounts {
   rowsLoaded: number;
 }
 
+/**
+ * Records how a run ended. A run another process marked abandoned while this one's worker
+ * session was reconnecting (a Postgres restart) gets its real end, and abandoned_at is cleared.
+ */
 export async function finishRun(
   db: Queryable,
   runId: string,
-  status: RunStatus,
+  status: Exclude<RunStatus, 'running' | 'abandoned'>,
   counts: RunCounts,
+  end: RunEnd | undefined,
 ): Promise<void> {
   await db.query(
     `UPDATE fastmoss.etl_runs
      SET status = $2, finished_at = now(), planned = $3, skipped = $4, succeeded = $5, failed = $6,
-         api_calls = $7, rows_loaded = $8
+         api_calls = $7, rows_loaded = $8, end_reason = $9, end_message = $10, abandoned_at = NULL
      WHERE id = $1`,
     [
       runId,
@@ -300,6 +355,8 @@ export async function finishRun(
       counts.failed,
       counts.apiCalls,
       counts.rowsLoaded,
+      end?.reason ?? null,
+      end?.message ?? null,
     ],
   );
 }

@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type pg from 'pg';
 import { createPool } from './connect.ts';
+import { checkConnection } from './connection-check.ts';
 import { findFreePort, startEmbeddedPostgres } from './embedded.ts';
+import { SchemaNotReadyError } from './errors.ts';
 
 /** Where the embedded default keeps its cluster, relative to the working directory. */
 export const EMBEDDED_HOME = '.fastmoss-etl';
@@ -66,13 +68,31 @@ function withDatabase(serverUrl: string, database: string): string {
  */
 export async function openDatabase(
   databaseUrl: string | undefined,
-  options: { cwd?: string; announce?: (message: string) => void; poolMax?: number } = {},
+  options: {
+    cwd?: string;
+    announce?: (message: string) => void;
+    poolMax?: number;
+    /** Read-only callers (status): an embedded cluster that does not exist yet is not created. */
+    existingOnly?: boolean;
+  } = {},
 ): Promise<OpenDatabase> {
   if (databaseUrl !== undefined) {
     const pool = createPool(databaseUrl, { max: options.poolMax });
+    try {
+      await checkConnection(pool, databaseUrl);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
     return { url: databaseUrl, pool, embedded: false, close: () => pool.end() };
   }
   const dataDir = path.resolve(options.cwd ?? process.cwd(), EMBEDDED_HOME, 'postgres');
+  if (options.existingOnly === true && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    throw new SchemaNotReadyError(
+      `no embedded database in ${path.relative(process.cwd(), dataDir) || dataDir} yet, so nothing is loaded: ` +
+        'run a backfill (or the demo) here first, or set DATABASE_URL',
+    );
+  }
   const sharedPort = runningClusterPort(dataDir);
   let stop: (() => Promise<void>) | undefined;
   let serverUrl: string;

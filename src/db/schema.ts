@@ -93,6 +93,13 @@ export const etlRuns = fastmoss.table(
     options: jsonb('options'),
     host: text('host'),
     pid: integer('pid'),
+    /** The run's worker session: alive while `fastmoss-etl/<worker_id>` is in pg_stat_activity. */
+    workerId: text('worker_id'),
+    /** Why the run ended without every ranking loaded (RUN_END_REASONS); NULL when it did. */
+    endReason: text('end_reason'),
+    endMessage: text('end_message'),
+    /** When a later run saw the worker gone and marked the run `abandoned`. */
+    abandonedAt: timestamptz('abandoned_at'),
   },
   (t) => [
     check(
@@ -101,7 +108,7 @@ export const etlRuns = fastmoss.table(
     ),
     check(
       'etl_runs_status_check',
-      sql`${t.status} in ('running', 'succeeded', 'failed', 'interrupted')`,
+      sql`${t.status} in ('running', 'succeeded', 'failed', 'interrupted', 'abandoned')`,
     ),
     index('etl_runs_started_at_idx').on(t.startedAt.desc()),
   ],

@@ -5,6 +5,7 @@ import {
   type Region,
   rankingKeyLabel,
 } from '../domain/ranking.ts';
+import { RUN_WORKER_GONE, WORKER_GONE_MESSAGE } from './ledger.ts';
 import {
   RANKING_KEY_COLUMNS,
   type RankingKeyRow,
@@ -37,8 +38,26 @@ export interface StatusReport {
     succeeded: number | null;
     failed: number | null;
     apiCalls: number | null;
+    /**
+     * Why it ended without every ranking loaded (etl_runs.end_reason and end_message); null while
+     * running and when it succeeded.
+     */
+    end: { reason: string; message: string | null } | null;
+    /**
+     * For an `abandoned` run: when a later run marked it so, or, when none has yet (status writes
+     * nothing), when this report saw its worker gone.
+     */
+    abandonedAt: string | null;
   }[];
-  failures: { ranking: string; attempts: number; reason: string | null; at: string | null }[];
+  failures: {
+    ranking: string;
+    /** Times the ranking was claimed and tried (each try made its own request retries). */
+    attempts: number;
+    /** API requests spent on it, every try and retry included. */
+    apiCalls: number;
+    reason: string | null;
+    at: string | null;
+  }[];
   failuresTotal: number;
   /** Rankings whose pages failed validation, kept for `replay`, latest first. */
   quarantined: {
@@ -107,10 +126,21 @@ export async function readStatusReport(
     succeeded: number | null;
     failed: number | null;
     api_calls: number | null;
+    end_reason: string | null;
+    end_message: string | null;
+    abandoned_at: Date | null;
   }>(
-    `SELECT id, trigger, status, started_at, finished_at, planned, skipped, succeeded, failed, api_calls
-     FROM fastmoss.etl_runs ORDER BY id DESC LIMIT $1`,
-    [options.runs ?? 10],
+    // A run whose worker is gone shows as abandoned now; the next run records it (status writes
+    // nothing, and may be the read-only role).
+    `SELECT id, trigger, started_at, finished_at, planned, skipped, succeeded, failed, api_calls,
+            CASE WHEN ${RUN_WORKER_GONE} THEN 'abandoned' ELSE status END AS status,
+            CASE WHEN ${RUN_WORKER_GONE} THEN 'worker_gone' ELSE end_reason END AS end_reason,
+            CASE WHEN ${RUN_WORKER_GONE}
+                 THEN $2 || ' (' || coalesce(host, '?') || ', pid ' || coalesce(pid::text, '?') || ')'
+                 ELSE end_message END AS end_message,
+            CASE WHEN ${RUN_WORKER_GONE} THEN now() ELSE abandoned_at END AS abandoned_at
+     FROM fastmoss.etl_runs r ORDER BY id DESC LIMIT $1`,
+    [options.runs ?? 10, WORKER_GONE_MESSAGE],
   );
   const failures = await pool.query<{
     region: Region;
@@ -120,12 +150,13 @@ export async function readStatusReport(
     period_value: string;
     order_field: OrderField;
     attempts: number;
+    api_calls: number;
     last_error: string | null;
     finished_at: Date | null;
     total: string;
   }>(
     `SELECT region, product_category_id, creator_category_id, period_type, period_value,
-            order_field, attempts, last_error, finished_at, count(*) OVER () AS total
+            order_field, attempts, api_calls, last_error, finished_at, count(*) OVER () AS total
      FROM fastmoss.etl_jobs WHERE status = 'failed'
      ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT $1`,
     [MAX_FAILURES],
@@ -200,10 +231,13 @@ export async function readStatusReport(
       succeeded: row.succeeded,
       failed: row.failed,
       apiCalls: row.api_calls,
+      end: row.end_reason === null ? null : { reason: row.end_reason, message: row.end_message },
+      abandonedAt: row.abandoned_at?.toISOString() ?? null,
     })),
     failures: failures.rows.map((row) => ({
       ranking: rankingKeyLabel(rankingKeyOf(row)),
       attempts: row.attempts,
+      apiCalls: row.api_calls,
       reason: row.last_error,
       at: row.finished_at?.toISOString() ?? null,
     })),

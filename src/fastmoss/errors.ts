@@ -37,11 +37,15 @@ export abstract class FastmossError extends EtlError {
 /** The token was refused (401/403 or an auth envelope). Fatal to the run: fix FASTMOSS_TOKEN. */
 export class AuthError extends FastmossError {
   readonly code = 'FASTMOSS_AUTH';
+  /** Recorded as etl_runs.end_reason when it stops the run. */
+  readonly runEndReason = 'auth' as const;
 }
 
 /** The account's quota or balance is used up. Fatal to the run: top up or wait for the reset. */
 export class QuotaError extends FastmossError {
   readonly code = 'FASTMOSS_QUOTA';
+  /** Recorded as etl_runs.end_reason when it stops the run. */
+  readonly runEndReason = 'quota' as const;
 }
 
 /** FastMoss rejected the request itself (bad parameter, unknown path). Not retried. */
@@ -64,6 +68,8 @@ export class NotAvailableError extends FastmossError {
  */
 export class NoAccessError extends FastmossError {
   readonly code = 'FASTMOSS_NO_ACCESS';
+  /** Recorded as etl_runs.end_reason when it stops the run. */
+  readonly runEndReason = 'no_access' as const;
   readonly stopsRun: boolean;
 
   constructor(message: string, details: FastmossErrorDetails & { stopsRun?: boolean } = {}) {

@@ -147,6 +147,7 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         withinTransaction: async (tx) => {
           const updated = await markSucceeded(tx, job.id, {
             workerId,
+            runId,
             apiCalls,
             rowsLoaded: ranking.entries.length,
             durationMs: elapsed(),

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { z } from 'zod';
+import { databaseLabel } from './connection-check.ts';
+import { SchemaNotReadyError } from './errors.ts';
+import { MIGRATIONS_FOLDER, MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from './migrate.ts';
+
+/*
+ * Whether a database is migrated as far as this version of fastmoss-etl needs, found by reading
+ * only (status must work for the read-only role and must never migrate).
+ */
+
+const journalSchema = z.object({
+  entries: z.array(z.object({ tag: z.string(), when: z.number() })).min(1),
+});
+
+/** The committed migrations, oldest first, as drizzle-kit's journal lists them. */
+function journal(): { tag: string; when: number }[] {
+  const text = readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8');
+  return journalSchema.parse(JSON.parse(text)).entries;
+}
+
+/**
+ * Throws a SchemaNotReadyError, one line naming the database and what to run, when the database
+ * has no fastmoss schema or its recorded migrations stop short of this version's. Where the
+ * migration bookkeeping cannot be read (the reader role), only the schema's presence is checked
+ * here; see `schemaErrorOf` for what the reads themselves then reveal.
+ */
+export async function checkSchemaCurrent(pool: pg.Pool, url: string): Promise<void> {
+  const database = databaseLabel(url);
+  const { rows } = await pool.query<{ has_schema: boolean; bookkeeping: boolean | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'fastmoss') AS has_schema,
+            (SELECT has_table_privilege(c.oid, 'SELECT')
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND c.relname = $2) AS bookkeeping`,
+    [MIGRATIONS_SCHEMA, MIGRATIONS_TABLE],
+  );
+  const state = rows[0];
+  if (state?.has_schema !== true) {
+    throw new SchemaNotReadyError(
+      `the database ${database} has no fastmoss-etl tables yet: run \`fastmoss-etl migrate\` (or a backfill) first`,
+    );
+  }
+  if (state.bookkeeping !== true) return;
+  const applied = await pool.query<{ last: string | null }>(
+    `SELECT max(created_at)::text AS last
+     FROM ${pg.escapeIdentifier(MIGRATIONS_SCHEMA)}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`,
+  );
+  const lastApplied = Number(applied.rows[0]?.last ?? 0);
+  const migrations = journal();
+  const needed = migrations[migrations.length - 1];
+  if (needed !== undefined && lastApplied < needed.when) {
+    const at = [...migrations].reverse().find((migration) => migration.when <= lastApplied);
+    throw new SchemaNotReadyError(
+      `the database ${database} is at migration ${at?.tag ?? 'none'}, older than this fastmoss-etl ` +
+        `(${needed.tag}): run \`fastmoss-etl migrate\` first`,
+    );
+  }
+}
+
+/** SQLSTATEs of reading a table, column or schema that is not there. */
+const MISSING_OBJECT = new Set(['42P01', '42703', '3F000', '42883']);
+
+/**
+ * For a read that failed because the schema lacks what it reads (the role could not see the
+ * migration bookkeeping, so `checkSchemaCurrent` could not tell): the one-line error to show.
+ */
+export function schemaErrorOf(error: unknown, url: string): SchemaNotReadyError | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') {
+    return undefined;
+  }
+  if (!MISSING_OBJECT.has(error.code)) return undefined;
+  return new SchemaNotReadyError(
+    `the database ${databaseLabel(url)} is older than this fastmoss-etl (${error.message}): ` +
+      'have its owner run `fastmoss-etl migrate`',
+    { cause: error },
+  );
+}
