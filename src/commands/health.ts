@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readLastGoodCycle } from '../db/ledger.ts';
 import type { Health } from '../observe/http-server.ts';
 
 /** A scheduler whose last fully loaded cycle is older than this is unhealthy. */
@@ -7,11 +8,7 @@ const MAX_GOOD_CYCLE_AGE_SECONDS = 48 * 3600;
 /** Database reachable, and the age of the last scheduled cycle that loaded every ranking. */
 export async function readHealth(pool: pg.Pool): Promise<Health> {
   try {
-    const result = await pool.query<{ age: number | null }>(
-      `SELECT extract(epoch FROM now() - max(finished_at))::float8 AS age
-       FROM fastmoss.etl_runs WHERE trigger = 'scheduled' AND status = 'succeeded'`,
-    );
-    const age = result.rows[0]?.age ?? null;
+    const { ageSeconds: age } = await readLastGoodCycle(pool);
     return {
       ok: age === null || age <= MAX_GOOD_CYCLE_AGE_SECONDS,
       database: true,

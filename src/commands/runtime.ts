@@ -137,8 +137,12 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
   const { client, db, config, metrics, logger } = runtime;
   if (client === undefined) throw new Error('runPlans needs a runtime opened with api: true');
   const pageSizeCaps = pageSizeCapStore(db.pool, config.baseUrl);
-  return loadRankings({
+  const summary = await loadRankings({
     ...request,
+    onPlanned: (plan) => {
+      metrics.rankingsSkipped(plan.skipped);
+      request.onPlanned?.(plan);
+    },
     pool: db.pool,
     databaseUrl: db.url,
     leaseSeconds: config.leaseSeconds,
@@ -159,18 +163,28 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     quarantineOf,
     rawRetentionDays: config.rawRetentionDays,
     onOutcome: (outcome) => {
-      metrics.rankingFinished(
-        outcome.status === 'succeeded'
-          ? 'loaded'
-          : outcome.status === 'failed'
-            ? 'failed'
-            : 'skipped',
-        outcome.durationMs / 1000,
-      );
+      // A ranking given back (shutdown, a run-wide error) is none of loaded, failed or skipped.
+      if (outcome.status !== 'released') {
+        metrics.rankingFinished(
+          outcome.status === 'succeeded' ? 'loaded' : 'failed',
+          outcome.durationMs / 1000,
+        );
+      }
       if (outcome.status === 'failed') {
         logger.warn({ ranking: outcome.key, reason: outcome.error?.message }, 'ranking failed');
       }
       request.onOutcome?.(outcome);
     },
   });
+  metrics.runFinished({
+    trigger: summary.trigger,
+    status: summary.status,
+    reason: summary.end?.reason ?? null,
+  });
+  // The criterion /healthz reads from etl_runs: a scheduled run (a cycle or the start-up
+  // catch-up) that loaded every ranking.
+  if (summary.trigger === 'scheduled' && summary.status === 'succeeded') {
+    metrics.cycleSucceeded(new Date());
+  }
+  return summary;
 }

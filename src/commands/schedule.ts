@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Config } from '../config.ts';
-import { PRIORITY } from '../db/ledger.ts';
+import { PRIORITY, readLastGoodCycle } from '../db/ledger.ts';
 import { startMetricsServer } from '../observe/http-server.ts';
 import { createPgCycleLock } from '../schedule/cycle-lock.ts';
 import { checkCycleCrons, cyclesForRunNow } from '../schedule/cycles.ts';
@@ -17,6 +17,9 @@ export async function schedule(config: Config): Promise<ExitCode> {
   checkCycleCrons(config.crons);
   const runtime = await openRuntime(config, { api: true, migrate: true });
   const { logger, metrics, db } = runtime;
+  // A restarted scheduler reports the last good cycle on record, as /healthz does, not 0.
+  const lastGood = await readLastGoodCycle(db.pool);
+  if (lastGood.at !== null) metrics.cycleSucceeded(lastGood.at);
   const stop = new AbortController();
   const metricsServer =
     config.metricsPort === undefined

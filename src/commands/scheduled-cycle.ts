@@ -30,13 +30,11 @@ export async function runScheduledCycle(
     return undefined;
   }
   const cycle = cyclePeriods(kind, firedAt, runtime.config.lookbackDays);
-  const summary = await runPlans(runtime, {
+  return runPlans(runtime, {
     trigger: 'scheduled',
     plans: plansForCycles(runtime.config, [cycle]),
     priority: PRIORITY.scheduled,
     runOptions: { slot, cycle },
     stopSignal: options.stopSignal,
   });
-  if (summary.status === 'succeeded') runtime.metrics.cycleSucceeded(new Date());
-  return summary;
 }

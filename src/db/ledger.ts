@@ -360,3 +360,18 @@ export async function finishRun(
     ],
   );
 }
+
+/**
+ * The last scheduled run (a cycle or a start-up catch-up) that loaded every ranking: when it
+ * finished, and how long ago on the database's clock. What /healthz and the
+ * etl_last_good_cycle_timestamp_seconds gauge both report.
+ */
+export async function readLastGoodCycle(
+  db: Queryable,
+): Promise<{ at: Date | null; ageSeconds: number | null }> {
+  const result = await db.query<{ at: Date | null; age: number | null }>(
+    `SELECT max(finished_at) AS at, extract(epoch FROM now() - max(finished_at))::float8 AS age
+     FROM fastmoss.etl_runs WHERE trigger = 'scheduled' AND status = 'succeeded'`,
+  );
+  return { at: result.rows[0]?.at ?? null, ageSeconds: result.rows[0]?.age ?? null };
+}

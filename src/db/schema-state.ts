@@ -4,12 +4,26 @@ import pg from 'pg';
 import { z } from 'zod';
 import { databaseLabel } from './connection-check.ts';
 import { SchemaNotReadyError } from './errors.ts';
-import { MIGRATIONS_FOLDER, MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from './migrate.ts';
+import {
+  LEGACY_MIGRATIONS_SCHEMA,
+  MIGRATIONS_FOLDER,
+  MIGRATIONS_SCHEMA,
+  MIGRATIONS_TABLE,
+} from './migrate.ts';
 
 /*
  * Whether a database is migrated as far as this version of fastmoss-etl needs, found by reading
  * only (status must work for the read-only role and must never migrate).
  */
+
+/** The query for the newest applied migration, by the schema the bookkeeping is found in. */
+const LAST_APPLIED_QUERIES = new Map(
+  [MIGRATIONS_SCHEMA, LEGACY_MIGRATIONS_SCHEMA].map((schema) => [
+    schema,
+    `SELECT max(created_at)::text AS last
+     FROM ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`,
+  ]),
+);
 
 const journalSchema = z.object({
   entries: z.array(z.object({ tag: z.string(), when: z.number() })).min(1),
@@ -29,12 +43,15 @@ function journal(): { tag: string; when: number }[] {
  */
 export async function checkSchemaCurrent(pool: pg.Pool, url: string): Promise<void> {
   const database = databaseLabel(url);
-  const { rows } = await pool.query<{ has_schema: boolean; bookkeeping: boolean | null }>(
+  // The bookkeeping where this version keeps it, else where earlier versions did; found through
+  // the catalogs, which every role can read, and read only where this role may.
+  const { rows } = await pool.query<{ has_schema: boolean; bookkeeping: string | null }>(
     `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'fastmoss') AS has_schema,
-            (SELECT has_table_privilege(c.oid, 'SELECT')
-               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = $1 AND c.relname = $2) AS bookkeeping`,
-    [MIGRATIONS_SCHEMA, MIGRATIONS_TABLE],
+            (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = ANY($1::text[]) AND c.relname = $2
+                AND has_table_privilege(c.oid, 'SELECT')
+              ORDER BY array_position($1::text[], n.nspname::text) LIMIT 1) AS bookkeeping`,
+    [[MIGRATIONS_SCHEMA, LEGACY_MIGRATIONS_SCHEMA], MIGRATIONS_TABLE],
   );
   const state = rows[0];
   if (state?.has_schema !== true) {
@@ -42,11 +59,9 @@ export async function checkSchemaCurrent(pool: pg.Pool, url: string): Promise<vo
       `the database ${database} has no fastmoss-etl tables yet: run \`fastmoss-etl migrate\` (or a backfill) first`,
     );
   }
-  if (state.bookkeeping !== true) return;
-  const applied = await pool.query<{ last: string | null }>(
-    `SELECT max(created_at)::text AS last
-     FROM ${pg.escapeIdentifier(MIGRATIONS_SCHEMA)}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`,
-  );
+  const lastAppliedQuery = LAST_APPLIED_QUERIES.get(state.bookkeeping ?? '');
+  if (lastAppliedQuery === undefined) return;
+  const applied = await pool.query<{ last: string | null }>(lastAppliedQuery);
   const lastApplied = Number(applied.rows[0]?.last ?? 0);
   const migrations = journal();
   const needed = migrations[migrations.length - 1];

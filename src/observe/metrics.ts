@@ -42,8 +42,22 @@ export interface Metrics {
   /** `seconds` is the ranking's fetch-and-load time; leave it out for skipped rankings. */
   rankingFinished(status: RankingStatus, seconds?: number): void;
   rowsWritten(table: WarehouseTable, rows: number): void;
-  /** A cycle ended with every ranking loaded. */
+  /** Rankings a run left alone because they were already loaded. */
+  rankingsSkipped(count: number): void;
+  /** A run ended: counted by trigger, status and reason, and kept as the last run. */
+  runFinished(run: RunEndLabels): void;
+  /**
+   * The last scheduled cycle that loaded every ranking ended at `at`: the same moment /healthz
+   * reads from etl_runs, so the gauge and the health check agree (also after a restart).
+   */
   cycleSucceeded(at: Date): void;
+}
+
+/** How a run ended, as metric labels; `reason` is etl_runs.end_reason, `none` when it loaded all. */
+export interface RunEndLabels {
+  trigger: string;
+  status: string;
+  reason: string | null;
 }
 
 const REQUEST_SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -105,6 +119,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     registers,
   });
 
+  const runs = new Counter({
+    name: 'etl_runs_total',
+    help: 'Runs ended, by trigger, status and reason (etl_runs.end_reason; none when every ranking loaded).',
+    labelNames: ['trigger', 'status', 'reason'] as const,
+    registers,
+  });
+  const lastRun = new Gauge({
+    name: 'etl_last_run_info',
+    help: 'Always 1; the labels say how the last run of this process ended (trigger, status, reason).',
+    labelNames: ['trigger', 'status', 'reason'] as const,
+    registers,
+  });
+
   // Zero the known label values so dashboards see 0 rather than "no data" before the first event.
   for (const status of ['loaded', 'failed', 'skipped'] as const) rankings.inc({ status }, 0);
 
@@ -126,6 +153,15 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     },
     rowsWritten(table, count) {
       rows.inc({ table }, count);
+    },
+    rankingsSkipped(count) {
+      rankings.inc({ status: 'skipped' }, count);
+    },
+    runFinished(run) {
+      const labels = { trigger: run.trigger, status: run.status, reason: run.reason ?? 'none' };
+      runs.inc(labels);
+      lastRun.reset();
+      lastRun.set(labels, 1);
     },
     cycleSucceeded(at) {
       lastGoodCycle.set(at.getTime() / 1000);
