@@ -115,6 +115,21 @@ program
     '--token <token>',
     'the Bearer token it accepts (default: FASTMOSS_TOKEN, else sim-token)',
   )
+  .addOption(
+    new Option('--auth <mode>', 'bearer, or signed: signature version 2 with /v1/token')
+      .choices(['bearer', 'signed'])
+      .default('bearer'),
+  )
+  .option(
+    '--client-id <id>',
+    'signed mode: the client id it accepts (default: FASTMOSS_CLIENT_ID, else sim-client)',
+  )
+  .option(
+    '--client-secret <secret>',
+    'signed mode: the client secret (default: FASTMOSS_CLIENT_SECRET, else sim-secret)',
+  )
+  .option('--token-ttl <s>', 'signed mode: expires_in of each access token (default 7200)')
+  .option('--no-refresh', 'signed mode: refuse every /v1/refreshToken, so clients get new tokens')
   .option('--rps <n>', 'answer HTTP 429 beyond this many requests per second')
   .option('--latency-ms <min,max>', 'delay every answer by a random time in this range')
   .option('--seed <n>', 'seed of the random faults and latency')

@@ -28,12 +28,20 @@ export interface Selection {
   periodTypes: PeriodType[];
 }
 
+/**
+ * How API calls authenticate: bearer (`FASTMOSS_TOKEN`) or signed (`FASTMOSS_CLIENT_ID` +
+ * `FASTMOSS_CLIENT_SECRET`, signature version 2). None of the values is ever printed.
+ */
+export type FastmossCredentials =
+  | { mode: 'bearer'; token: string }
+  | { mode: 'signed'; clientId: string; clientSecret: string };
+
 export interface Config {
   /** Unset: the embedded Postgres under `.fastmoss-etl/`. */
   databaseUrl: string | undefined;
   baseUrl: string;
-  /** Required for any API call; checked by `requireToken` where one is about to be made. */
-  token: string | undefined;
+  /** Required for any API call; checked by `requireCredentials` where one is about to be made. */
+  credentials: FastmossCredentials | undefined;
   /** The `pagesize` asked (FASTMOSS_PAGE_SIZE); a smaller cap the API enforces is learnt. */
   pageSize: number;
   concurrency: number;
@@ -173,13 +181,50 @@ function databaseUrl(raw: string | undefined): string | undefined {
 
 type Env = Record<string, string | undefined>;
 
+function setting(raw: string | undefined): string | undefined {
+  const value = raw?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** One mode or none; a mix of the two, or half of the signed pair, is a ConfigError. */
+function credentials(env: Env): FastmossCredentials | undefined {
+  const token = setting(env.FASTMOSS_TOKEN);
+  const clientId = setting(env.FASTMOSS_CLIENT_ID);
+  const clientSecret = setting(env.FASTMOSS_CLIENT_SECRET);
+  if (token !== undefined && (clientId !== undefined || clientSecret !== undefined)) {
+    throw new ConfigError(
+      'FASTMOSS_TOKEN (bearer mode) and FASTMOSS_CLIENT_ID / FASTMOSS_CLIENT_SECRET (signed mode) are both set; unset one mode',
+    );
+  }
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    const missing = clientId === undefined ? 'FASTMOSS_CLIENT_ID' : 'FASTMOSS_CLIENT_SECRET';
+    throw new ConfigError(
+      `signed mode needs both FASTMOSS_CLIENT_ID and FASTMOSS_CLIENT_SECRET; ${missing} is not set`,
+    );
+  }
+  for (const [name, value] of [
+    ['FASTMOSS_TOKEN', token],
+    ['FASTMOSS_CLIENT_ID', clientId],
+    ['FASTMOSS_CLIENT_SECRET', clientSecret],
+  ] as const) {
+    // Not echoed: the value is a credential.
+    if (value !== undefined && /[\s\p{Cc}]/u.test(value)) {
+      throw new ConfigError(`${name} contains whitespace or control characters`);
+    }
+  }
+  if (token !== undefined) return { mode: 'bearer', token };
+  if (clientId !== undefined && clientSecret !== undefined) {
+    return { mode: 'signed', clientId, clientSecret };
+  }
+  return undefined;
+}
+
 /** Reads and checks the whole environment once; throws ConfigError with a one-line reason. */
 export function loadConfig(env: Env = process.env): Config {
-  const token = env.FASTMOSS_TOKEN?.trim();
   return {
     databaseUrl: databaseUrl(env.DATABASE_URL),
     baseUrl: httpUrl('FASTMOSS_BASE_URL', env.FASTMOSS_BASE_URL, DEFAULT_BASE_URL),
-    token: token === '' ? undefined : token,
+    credentials: credentials(env),
     pageSize: integerIn(
       'FASTMOSS_PAGE_SIZE',
       env.FASTMOSS_PAGE_SIZE,
@@ -235,12 +280,19 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** The token, or a ConfigError saying how to give one. The value itself is never printed. */
-export function requireToken(config: Config): string {
-  if (config.token === undefined) {
+/** The credentials, or a ConfigError saying how to give them. No value is ever printed. */
+export function requireCredentials(config: Config): FastmossCredentials {
+  if (config.credentials === undefined) {
     throw new ConfigError(
-      'FASTMOSS_TOKEN is not set; export your FastMoss API token to fetch rankings',
+      'FASTMOSS_TOKEN is not set; export your FastMoss API token (or FASTMOSS_CLIENT_ID and FASTMOSS_CLIENT_SECRET for signed mode) to fetch rankings',
     );
   }
-  return config.token;
+  return config.credentials;
+}
+
+/** The values to cut out of every log line: the token or the client secret. */
+export function credentialSecrets(config: Config): string[] {
+  const given = config.credentials;
+  if (given === undefined) return [];
+  return given.mode === 'bearer' ? [given.token] : [given.clientSecret];
 }

@@ -52,7 +52,7 @@ export async function demo(
       {
         ...config,
         baseUrl: simulator.url,
-        token: SIMULATOR_DEFAULT_TOKEN,
+        credentials: { mode: 'bearer', token: SIMULATOR_DEFAULT_TOKEN },
         rps: DEMO_RPS,
         concurrency: DEMO_CONCURRENCY,
         selection: DEMO_SELECTION,

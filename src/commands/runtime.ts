@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import { requireToken } from '../config.ts';
+import { credentialSecrets, requireCredentials } from '../config.ts';
+import { postgresAccessTokenStore } from '../db/access-token-store.ts';
 import { sharedStartGate } from '../db/api-budget.ts';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import type { RunTrigger } from '../db/ledger.ts';
@@ -7,6 +8,7 @@ import { loadRanking } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../db/open-database.ts';
 import { pageSizeCapStore } from '../db/page-size-cap.ts';
+import type { AccessTokenStore } from '../fastmoss/access-token-store.ts';
 import {
   createFastmossClient,
   type FastmossClient,
@@ -32,10 +34,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createCommandLogger(config: Config): Logger {
+/**
+ * The command's logger, censoring the configured secret and, through `liveSecrets` (read at every
+ * line), values learnt later, such as signed mode's access and refresh tokens.
+ */
+export function createCommandLogger(
+  config: Config,
+  liveSecrets: () => readonly string[] = () => [],
+): Logger {
+  const configured = credentialSecrets(config);
   return createLogger({
     level: config.logLevel,
-    secrets: config.token ? [config.token] : [],
+    secrets: () => [...configured, ...liveSecrets()],
   });
 }
 
@@ -61,6 +71,12 @@ function recordClientEvent(event: FastmossEvent, metrics: Metrics, logger: Logge
     case 'limiter-wait':
       metrics.limiterWaited(event.waitedMs / 1000);
       break;
+    case 'token-renewed':
+      logger.info(
+        { via: event.via, expiresInSeconds: event.expiresInSeconds },
+        `signed mode: ${event.via === 'refreshToken' ? 'refreshed the' : 'obtained a new'} access token (valid ${event.expiresInSeconds} s)`,
+      );
+      break;
     default:
       break;
   }
@@ -74,17 +90,33 @@ export async function openRuntime(
   config: Config,
   options: { api: boolean; migrate: boolean; logger?: Logger; metrics?: Metrics },
 ): Promise<Runtime> {
-  const token = options.api ? requireToken(config) : undefined;
-  const logger = options.logger ?? createCommandLogger(config);
+  const credentials = options.api ? requireCredentials(config) : undefined;
+  let client: FastmossClient | undefined;
+  const logger = options.logger ?? createCommandLogger(config, () => client?.secrets() ?? []);
   const metrics = options.metrics ?? createMetrics();
-  // The request rate is shared with every process on the database, which opens after the client.
+  // The request rate and signed mode's token are shared with every process on the database,
+  // which opens after the client.
   let budget: RequestStartGate | undefined;
-  const client =
-    token === undefined
+  let tokenStore: AccessTokenStore | undefined;
+  client =
+    credentials === undefined
       ? undefined
       : createFastmossClient({
           baseUrl: config.baseUrl,
-          token,
+          ...(credentials.mode === 'bearer'
+            ? { token: credentials.token }
+            : {
+                signed: {
+                  clientId: credentials.clientId,
+                  clientSecret: credentials.clientSecret,
+                  tokenStore: {
+                    withLock: (key, renew) => {
+                      if (!tokenStore) throw new Error('the token store is not open yet');
+                      return tokenStore.withLock(key, renew);
+                    },
+                  },
+                },
+              }),
           concurrency: config.concurrency,
           rps: config.rps,
           maxAttempts: config.maxAttempts,
@@ -100,6 +132,7 @@ export async function openRuntime(
     poolMax: config.concurrency * 2 + 2,
   });
   budget = sharedStartGate(db.pool, { api: config.baseUrl, rps: config.rps });
+  tokenStore = postgresAccessTokenStore(db.pool);
   try {
     // A restart while migrating: the migration rolled back and is applied again.
     if (options.migrate) await retryOnConnectionLoss(() => migrateDatabase(db.pool));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FastmossCredentials } from '../config.ts';
 import { ConfigError } from '../domain/errors.ts';
 import { MAX_PAGE_SIZE } from '../domain/ranking.ts';
 import type { FaultOptions, SimulatorOptions } from '../simulator/server.ts';
@@ -6,12 +7,21 @@ import type { FaultOptions, SimulatorOptions } from '../simulator/server.ts';
 /** The simulator's own default token; not a FastMoss secret, so it may be printed. */
 export const SIMULATOR_DEFAULT_TOKEN = 'sim-token';
 export const SIMULATOR_DEFAULT_PORT = 8787;
+/** Signed mode's defaults, likewise the simulator's own. */
+export const SIMULATOR_DEFAULT_CLIENT_ID = 'sim-client';
+export const SIMULATOR_DEFAULT_CLIENT_SECRET = 'sim-secret';
 
 /** `simulator` flags as commander hands them over: strings, or undefined when left out. */
 export interface SimulatorFlags {
   port?: string;
   host?: string;
   token?: string;
+  auth?: string;
+  clientId?: string;
+  clientSecret?: string;
+  tokenTtl?: string;
+  /** Commander's `--no-refresh`: false when given. */
+  refresh?: boolean;
   rps?: string;
   latencyMs?: string;
   seed?: string;
@@ -47,6 +57,11 @@ const flagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(SIMULATOR_DEFAULT_PORT),
   host: z.string().min(1).default('127.0.0.1'),
   token: z.string().min(1).optional(),
+  auth: z.enum(['bearer', 'signed'], { error: 'expected bearer or signed' }).default('bearer'),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  tokenTtl: z.coerce.number().int().min(1).max(31_536_000).optional(),
+  refresh: z.boolean().default(true),
   rps: z.coerce.number().positive().optional(),
   latencyMs: latencyRange,
   seed: z.coerce.number().int().optional(),
@@ -89,18 +104,24 @@ const FLAG_NAMES: Record<string, string> = {
   stallMs: 'stall-ms',
   latencyMs: 'latency-ms',
   pageSizeCap: 'page-size-cap',
+  clientId: 'client-id',
+  clientSecret: 'client-secret',
+  tokenTtl: 'token-ttl',
 };
 
 export interface ResolvedSimulatorOptions {
   server: SimulatorOptions & { port: number; host: string; token: string };
-  /** Where the token came from, so a token taken from FASTMOSS_TOKEN is never printed. */
-  tokenSource: 'flag' | 'FASTMOSS_TOKEN' | 'default';
+  /**
+   * Where the credentials came from, so a value taken from the environment is never printed.
+   * In signed mode: of the client secret.
+   */
+  tokenSource: 'flag' | 'FASTMOSS_TOKEN' | 'FASTMOSS_CLIENT_SECRET' | 'default';
 }
 
 /** Flags -> simulator options; a ConfigError names the first bad flag. */
 export function resolveSimulatorOptions(
   flags: SimulatorFlags,
-  environmentToken: string | undefined,
+  environment: FastmossCredentials | undefined,
 ): ResolvedSimulatorOptions {
   const parsed = flagsSchema.safeParse(flags);
   if (!parsed.success) {
@@ -127,8 +148,19 @@ export function resolveSimulatorOptions(
     retryAfterSeconds: options.retryAfter,
     stallMs: options.stallMs,
   };
-  const tokenSource =
-    options.token !== undefined
+  const environmentToken = environment?.mode === 'bearer' ? environment.token : undefined;
+  const environmentSigned = environment?.mode === 'signed' ? environment : undefined;
+  const signed = options.auth === 'signed';
+  if (!signed && (options.clientId ?? options.clientSecret ?? options.tokenTtl) !== undefined) {
+    throw new ConfigError('--client-id, --client-secret and --token-ttl need --auth signed');
+  }
+  const tokenSource = signed
+    ? options.clientSecret !== undefined
+      ? 'flag'
+      : environmentSigned !== undefined
+        ? 'FASTMOSS_CLIENT_SECRET'
+        : 'default'
+    : options.token !== undefined
       ? 'flag'
       : environmentToken !== undefined
         ? 'FASTMOSS_TOKEN'
@@ -138,6 +170,18 @@ export function resolveSimulatorOptions(
       port: options.port,
       host: options.host,
       token: options.token ?? environmentToken ?? SIMULATOR_DEFAULT_TOKEN,
+      signed: signed
+        ? {
+            clientId:
+              options.clientId ?? environmentSigned?.clientId ?? SIMULATOR_DEFAULT_CLIENT_ID,
+            clientSecret:
+              options.clientSecret ??
+              environmentSigned?.clientSecret ??
+              SIMULATOR_DEFAULT_CLIENT_SECRET,
+            tokenTtlSeconds: options.tokenTtl,
+            refresh: options.refresh,
+          }
+        : undefined,
       rps: options.rps,
       latencyMs: options.latencyMs,
       seed: options.seed,

@@ -6,12 +6,23 @@ import { resolveSimulatorOptions, type SimulatorFlags } from './simulator-option
 
 /** `simulator`: the bundled FastMoss-compatible API, standalone, until SIGINT / SIGTERM. */
 export async function simulator(flags: SimulatorFlags, config: Config): Promise<ExitCode> {
-  const { server, tokenSource } = resolveSimulatorOptions(flags, config.token);
+  const { server, tokenSource } = resolveSimulatorOptions(flags, config.credentials);
   const running = await startSimulator(server);
-  const tokenLine =
-    tokenSource === 'FASTMOSS_TOKEN'
-      ? '  # FASTMOSS_TOKEN: the simulator accepts the one already in your environment'
-      : `  export FASTMOSS_TOKEN=${server.token}`;
+  const credentialLines = server.signed
+    ? [
+        `  export FASTMOSS_CLIENT_ID=${server.signed.clientId}`,
+        tokenSource === 'FASTMOSS_CLIENT_SECRET'
+          ? '  # FASTMOSS_CLIENT_SECRET: the simulator accepts the one already in your environment'
+          : tokenSource === 'flag'
+            ? '  export FASTMOSS_CLIENT_SECRET=<the --client-secret you gave>'
+            : `  export FASTMOSS_CLIENT_SECRET=${server.signed.clientSecret}`,
+        '  unset FASTMOSS_TOKEN',
+      ]
+    : [
+        tokenSource === 'FASTMOSS_TOKEN'
+          ? '  # FASTMOSS_TOKEN: the simulator accepts the one already in your environment'
+          : `  export FASTMOSS_TOKEN=${server.token}`,
+      ];
   process.stdout.write(
     [
       `FastMoss simulator listening on ${running.url}`,
@@ -22,7 +33,7 @@ export async function simulator(flags: SimulatorFlags, config: Config): Promise<
           ]),
       'Point fastmoss-etl at it (in another shell):',
       `  export FASTMOSS_BASE_URL=${running.url}`,
-      tokenLine,
+      ...credentialLines,
       'Ctrl-C stops it.',
       '',
     ].join('\n'),

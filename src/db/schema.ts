@@ -328,3 +328,22 @@ export const apiPlanLimits = fastmoss.table(
   },
   (t) => [check('api_plan_limits_page_size_cap_check', sql`${t.pageSizeCap} between 1 and 100`)],
 );
+
+/**
+ * Credentials kept for the ETL alone, apart from the warehouse: grant-reader gives a BI role
+ * schema fastmoss (now and later), never this schema, and the migration revokes it from PUBLIC.
+ */
+export const fastmossPrivate = pgSchema('fastmoss_private');
+
+/** Signed mode's access token, shared by every process on the database; sealed with the secret. */
+export const accessTokens = fastmossPrivate.table(
+  'access_tokens',
+  {
+    api: text('api').notNull(),
+    clientId: text('client_id').notNull(),
+    sealedToken: text('sealed_token').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.api, t.clientId] })],
+);

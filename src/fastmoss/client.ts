@@ -7,10 +7,11 @@ import {
   type RawPage,
   rankingKeyLabel,
 } from '../domain/ranking.ts';
+import type { AccessTokenStore } from './access-token-store.ts';
 import { classifyResponse, classifyTransportError, readRankingPage } from './classify.ts';
 import {
   AuthError,
-  type FastmossError,
+  FastmossError,
   InvalidResponseError,
   isFatalToRun,
   NoAccessError,
@@ -20,6 +21,12 @@ import {
   type TransientReason,
 } from './errors.ts';
 import { RequestLimiter, type RequestStartGate } from './limiter.ts';
+import {
+  type AuthorizedRequest,
+  bearerAuth,
+  type RequestAuth,
+  redactSecrets,
+} from './request-auth.ts';
 import {
   TOP_CREATOR_PATH,
   type TopCreatorRequestBody,
@@ -32,13 +39,21 @@ import {
   retryDelay,
   slowDownDelay,
 } from './retry-timing.ts';
+import {
+  signedAuth,
+  type TokenCall,
+  type TokenCallAnswer,
+  type TokenRenewal,
+} from './signed-auth.ts';
 import type { RankingPageData } from './wire.ts';
 
 export interface FastmossClientOptions {
   /** `https://openapi.fastmoss.com`; a path prefix is kept. */
   baseUrl: string;
-  /** Bearer token. Never put in an event, log line or error message. */
-  token: string;
+  /** Bearer mode: the token. Exactly one of `token` and `signed`. Never put in an event, log line or error. */
+  token?: string;
+  /** Signed mode (signature version 2): the client id and secret, and the shared token store. */
+  signed?: SignedCredentials;
   /** Most requests in flight at once (also the pool's connection count). */
   concurrency: number;
   /** Most request starts in any one-second window, retries included. */
@@ -64,6 +79,13 @@ export interface FastmossClientOptions {
    * client's own limiter admits a start. Default: none, only this client's limiter.
    */
   startGate?: RequestStartGate;
+}
+
+export interface SignedCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Where the access token is shared with other processes (db/access-token-store.ts). */
+  tokenStore: AccessTokenStore;
 }
 
 /** Which request an event or error is about. */
@@ -97,7 +119,9 @@ export type FastmossEvent =
       message: string;
     } & RequestMeta)
   | ({ type: 'request-skipped'; message: string } & RequestMeta)
-  | { type: 'limiter-wait'; waitedMs: number };
+  | { type: 'limiter-wait'; waitedMs: number }
+  /** Signed mode obtained (`token`) or refreshed (`refreshToken`) its access token. */
+  | ({ type: 'token-renewed' } & TokenRenewal);
 
 export interface RequestResult {
   /** The envelope's `data`, numbers kept as strings of their exact digits. */
@@ -124,6 +148,8 @@ export interface FastmossClient {
   request(body: TopCreatorRequestBody, meta?: Partial<RequestMeta>): Promise<RequestResult>;
   /** One page of a ranking, validated; throws InvalidResponseError naming the field and page. */
   fetchPage(key: RankingKey, page: number, pagesize?: number): Promise<FetchedPage>;
+  /** The secrets in use now (token, client secret, access tokens), for logs to cut out. */
+  secrets(): readonly string[];
   /** Closes the connections once in-flight requests finish. */
   close(): Promise<void>;
 }
@@ -141,9 +167,10 @@ function checkOptions(options: FastmossClientOptions): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`FASTMOSS_BASE_URL must be http(s): ${options.baseUrl}`);
   }
-  // Checked here because undici's own header error would otherwise be the first to see it.
-  if (options.token === '' || /[\s\p{Cc}]/u.test(options.token)) {
-    throw new ConfigError('FASTMOSS_TOKEN is empty or contains whitespace or control characters');
+  if ((options.token === undefined) === (options.signed === undefined)) {
+    throw new ConfigError(
+      'give the FastMoss client either a token or signed credentials, not both',
+    );
   }
   for (const [name, value] of [
     ['concurrency', options.concurrency],
@@ -165,10 +192,9 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   const random = options.random ?? Math.random;
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
   const emit = options.onEvent ?? (() => {});
-  const path = `${url.pathname.replace(/\/+$/, '')}${TOP_CREATOR_PATH}`;
-  const authorization = `Bearer ${options.token}`;
-  const token = options.token;
-  const redact = (text: string): string => text.split(token).join('[redacted]');
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const auth = createAuth(options, `${url.origin}${prefix}`, tokenCall, emit);
+  const redact = (text: string): string => redactSecrets(text, auth.secrets());
 
   const pool = new Pool(url.origin, {
     connections: Math.ceil(options.concurrency),
@@ -193,8 +219,11 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
     const release = await limiter.acquire();
+    let authorized: AuthorizedRequest;
     try {
       await options.startGate?.waitForStart();
+      // After the slot is taken, so the timestamp and token are fresh when the request leaves.
+      authorized = await auth.authorize(TOP_CREATOR_PATH, body);
     } catch (error) {
       release();
       throw error;
@@ -207,15 +236,16 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     let bodyText = '';
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
+      const query = authorized.query.toString();
       const response = await pool.request({
-        path,
+        path: `${prefix}${TOP_CREATOR_PATH}${query === '' ? '' : `?${query}`}`,
         method: 'POST',
         headers: {
-          authorization,
+          ...authorized.headers,
           'content-type': 'application/json',
           accept: 'application/json',
         },
-        body,
+        body: authorized.body,
         signal: deadline,
       });
       status = response.statusCode;
@@ -245,7 +275,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       durationMs: Math.round(performance.now() - startedAt),
       ...meta,
     });
-    return { verdict, bodyText, status, receivedAt: new Date() };
+    return { verdict, bodyText, status, receivedAt: new Date(), authorized };
   }
 
   async function request(
@@ -255,13 +285,26 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     const meta: RequestMeta = { label: partialMeta.label ?? 'topCreator', page: partialMeta.page };
     const where = meta.page === undefined ? meta.label : `${meta.label} page ${meta.page}`;
     const body = JSON.stringify(requestBody);
+    /** Requests sent; more than the attempts when a refused token was renewed and tried again. */
+    let calls = 0;
+    let renewed = false;
     for (let attemptNo = 1; ; attemptNo += 1) {
-      if (fatal) throw skipped(fatal, meta, where, attemptNo - 1);
-      const { verdict, bodyText, status, receivedAt } = await attempt(body, meta, where, attemptNo);
+      if (fatal) throw skipped(fatal, meta, where, calls);
+      let sent: Awaited<ReturnType<typeof attempt>>;
+      try {
+        sent = await attempt(body, meta, where, attemptNo);
+      } catch (error) {
+        // The token endpoint refused the credentials (or stayed unreachable): no call was made.
+        if (isFatalToRun(error)) fatal ??= error;
+        if (error instanceof FastmossError) error.apiCalls = calls;
+        throw error;
+      }
+      calls += 1;
+      const { verdict, bodyText, status, receivedAt, authorized } = sent;
       if (verdict.ok) {
         return {
           data: verdict.data,
-          attempts: attemptNo,
+          attempts: calls,
           requestId: verdict.requestId,
           body: bodyText,
           status: status ?? 200,
@@ -269,7 +312,23 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         };
       }
       const { error } = verdict;
-      error.apiCalls = attemptNo;
+      error.apiCalls = calls;
+      if (error instanceof AuthError && !renewed) {
+        // An expired or revoked access token: renewed once and tried again, not an attempt.
+        let retry: boolean;
+        try {
+          retry = await auth.renewAfterRefusal(authorized);
+        } catch (renewalError) {
+          if (isFatalToRun(renewalError)) fatal ??= renewalError;
+          if (renewalError instanceof FastmossError) renewalError.apiCalls = calls;
+          throw renewalError;
+        }
+        if (retry) {
+          renewed = true;
+          attemptNo -= 1;
+          continue;
+        }
+      }
       if (error instanceof InvalidResponseError && meta.page !== undefined) {
         // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
         error.rawPages = [
@@ -279,7 +338,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
             body: bodyText,
             requestId: error.requestId ?? null,
             status: status ?? 0,
-            attempts: attemptNo,
+            attempts: calls,
             receivedAt,
           },
         ];
@@ -288,8 +347,8 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       if (!(error instanceof TransientError)) throw error;
       const slowingDown = error.reason === 'frequency-limited';
       if (attemptNo >= maxAttempts) {
-        if (slowingDown) throw frequencyStop(error, attemptNo);
-        error.message = `${error.message} (gave up after ${attemptNo} attempts)`;
+        if (slowingDown) throw frequencyStop(error, calls);
+        error.message = `${error.message} (gave up after ${calls} attempts)`;
         throw error;
       }
       const delay = slowingDown
@@ -379,13 +438,57 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     }
   }
 
+  /** Signed mode's token calls: through the shared budget, unsigned, one try each. */
+  async function tokenCall(tokenPath: string, body: string): Promise<TokenCallAnswer> {
+    await options.startGate?.waitForStart();
+    const where = `POST ${tokenPath}`;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await pool.request({
+        path: `${prefix}${tokenPath}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        signal: deadline,
+      });
+      return { status: response.statusCode, bodyText: await response.body.text() };
+    } catch (error) {
+      const cause = deadline.aborted ? deadline.reason : error;
+      throw classifyTransportError(cause, { where, page: undefined, redact }, timeoutMs);
+    }
+  }
+
   return {
     request,
     fetchPage,
+    secrets: () => auth.secrets(),
     close: () => pool.close(),
   };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The client's RequestAuth: bearer with a token, signed with a client id and secret. */
+function createAuth(
+  clientOptions: FastmossClientOptions,
+  api: string,
+  tokenCall: TokenCall,
+  emitEvent: (event: FastmossEvent) => void,
+): RequestAuth {
+  if (clientOptions.token !== undefined) return bearerAuth(clientOptions.token);
+  const signed = clientOptions.signed;
+  if (signed === undefined) throw new ConfigError('the FastMoss client has no credentials');
+  return signedAuth({
+    api,
+    clientId: signed.clientId,
+    clientSecret: signed.clientSecret,
+    store: signed.tokenStore,
+    call: tokenCall,
+    maxAttempts: clientOptions.maxAttempts,
+    retryTiming: clientOptions.retryTiming,
+    random: clientOptions.random,
+    onRenewed: (renewal) => emitEvent({ type: 'token-renewed', ...renewal }),
+  });
 }

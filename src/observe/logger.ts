@@ -23,8 +23,11 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Human-readable lines instead of JSON; defaults to whether stderr is a terminal. */
   pretty?: boolean;
-  /** Values never to print, such as the FastMoss token: replaced wherever they appear. */
-  secrets?: readonly string[];
+  /**
+   * Values never to print, such as the FastMoss token: replaced wherever they appear. A function
+   * is called for every line, so values learnt later (a renewed access token) are covered too.
+   */
+  secrets?: readonly string[] | (() => readonly string[]);
   /** Where lines go; stderr unless given (stdout is kept for command output such as --json). */
   destination?: DestinationStream;
 }
@@ -50,7 +53,8 @@ export function censorSecrets(text: string, secrets: readonly string[]): string 
  * message or stack, or a field under any other name.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const secrets = options.secrets ?? [];
+  const given = options.secrets ?? [];
+  const secrets = typeof given === 'function' ? given : () => given;
   const pretty = options.pretty ?? process.stderr.isTTY === true;
   const sink = options.destination ?? pino.destination({ fd: 2, sync: true });
   const prettify = pretty
@@ -62,7 +66,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     : undefined;
   const censoring: DestinationStream = {
     write(line: string) {
-      const censored = censorSecrets(line, secrets);
+      const censored = censorSecrets(line, secrets());
       sink.write(prettify ? prettify(censored) : censored);
     },
   };

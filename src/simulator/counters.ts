@@ -20,7 +20,14 @@ export type SimulatorOutcome =
   | '30001'
   | '30002'
   | '30003'
-  | '40001';
+  | '40001'
+  // Signed mode (signed-mode.ts).
+  | 'tokenIssued'
+  | 'tokenRefreshed'
+  | 'tokenRefused'
+  | 'refreshRefused'
+  | 'tokenExpired'
+  | 'badSignature';
 
 function pageKey(label: string, page: number): string {
   return `${label}#${page}`;
@@ -114,5 +121,11 @@ function emptyOutcomes(): Record<SimulatorOutcome, number> {
     '30002': 0,
     '30003': 0,
     '40001': 0,
+    tokenIssued: 0,
+    tokenRefreshed: 0,
+    tokenRefused: 0,
+    refreshRefused: 0,
+    tokenExpired: 0,
+    badSignature: 0,
   };
 }

@@ -5,6 +5,9 @@
  * Options of `startSimulator`:
  * - `port` (default 0: a free port), `host` (default 127.0.0.1).
  * - `token`: the one accepted Bearer token (default `sim-token`).
+ * - `signed`: signed mode instead of bearer (see signed-mode.ts): client id and secret, token
+ *   lifetime, whether refreshes are honoured. Adds `POST /v1/token` and `POST /v1/refreshToken`;
+ *   data calls must then carry a valid signature and a live access token.
  * - `rps`: most requests accepted in any sliding second; beyond it HTTP 429 with `Retry-After`.
  * - `latencyMs: [min, max]`: a seeded delay before every answer (default none).
  * - `seed`: seeds faults, latency and request ids (data depends only on the request).
@@ -18,7 +21,8 @@
  * - `faults`: see FaultOptions; all off by default; `setFaults` replaces them at run time.
  *
  * Order of checks per request: unknown path or method (404) -> `rps` limit (429, outcome
- * `rateLimited`) -> scripted or random fault -> Bearer token (HTTP 401) -> the document's request
+ * `rateLimited`) -> token calls in signed mode (no faults) -> scripted or random fault -> Bearer
+ * token, or in signed mode signature and access token (HTTP 401) -> the document's request
  * rules (HTTP 200, code 10001, `Invalid parameter: ...`) -> the ranking's quirk code -> the page.
  *
  * Fault kinds (`faults.script` steps, or drawn per request from the `rate*` options):
@@ -46,6 +50,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RankingKey } from '../domain/ranking.ts';
 import { TOP_CREATOR_PATH } from '../fastmoss/request-body.ts';
+import { REFRESH_TOKEN_PATH, TOKEN_PATH } from '../fastmoss/signed-auth.ts';
 import {
   DOCUMENTED_MESSAGES,
   type DocumentedCode,
@@ -65,9 +70,11 @@ import {
   requestIdFor,
 } from './render.ts';
 import { checkTopCreatorRequest, type RequestCheck } from './request.ts';
+import { type SignedAnswer, SignedMode, type SignedModeOptions } from './signed-mode.ts';
 
 export { SimulatorCounters, type SimulatorOutcome } from './counters.ts';
 export type { FaultKind, FaultOptions, ScriptStep } from './faults.ts';
+export type { SignedMode, SignedModeOptions } from './signed-mode.ts';
 
 /** How one ranking's data misbehaves, for tests of validation, quarantine and quality flags. */
 export interface RankingQuirk {
@@ -85,6 +92,8 @@ export interface SimulatorOptions {
   port?: number;
   host?: string;
   token?: string;
+  /** Signed mode instead of bearer; `token` is then ignored. */
+  signed?: SignedModeOptions;
   faults?: FaultOptions;
   rps?: number;
   latencyMs?: [number, number];
@@ -100,6 +109,8 @@ export interface Simulator {
   url: string;
   port: number;
   counters: SimulatorCounters;
+  /** Signed mode's tokens (expire, revoke, list issued); undefined in bearer mode. */
+  signed: SignedMode | undefined;
   setFaults(faults: FaultOptions): void;
   /** Clears counters and the rate window; restarts the fault script and random sequences. */
   reset(): void;
@@ -109,10 +120,12 @@ export interface Simulator {
 
 const MAX_BODY_BYTES = 1_000_000;
 
+const TOKEN_PATHS = new Set([TOKEN_PATH, REFRESH_TOKEN_PATH]);
+
 const HTML_PAGE = (status: number) =>
   `<html><head><title>${status} Bad Gateway</title></head><body><center><h1>${status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`;
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -125,7 +138,7 @@ function readBody(request: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
@@ -139,6 +152,7 @@ function bearerToken(request: IncomingMessage): string | undefined {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const acceptedToken = options.token ?? 'sim-token';
+  const signed = options.signed ? new SignedMode(options.signed) : undefined;
   const seed = options.seed ?? 1;
   const counters = new SimulatorCounters();
   const faults = new FaultPlan(options.faults ?? {}, seed);
@@ -213,15 +227,65 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return undefined;
   }
 
+  /** Answers HTTP 429 when the request is beyond `rps`; true when it did. */
+  function refusedOverRate(arrivedAt: number, response: ServerResponse): boolean {
+    const retryAfter = overRateLimit(arrivedAt);
+    if (retryAfter === undefined) return false;
+    counters.recordOutcome('rateLimited');
+    sendEnvelope(response, 429, SIM_CODES.rateLimited, SIM_MESSAGES.rateLimited, {
+      'retry-after': String(retryAfter),
+    });
+    return true;
+  }
+
+  /** Signed mode's `POST /v1/token` and `POST /v1/refreshToken`. */
+  function serveTokenCall(
+    mode: SignedMode,
+    path: string,
+    bodyText: string,
+    response: ServerResponse,
+  ): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      body = undefined;
+    }
+    const now = Date.now();
+    sendSigned(
+      response,
+      path === TOKEN_PATH ? mode.token(body, now) : mode.refreshToken(body, now),
+    );
+  }
+
+  function sendSigned(response: ServerResponse, answer: SignedAnswer): void {
+    counters.recordOutcome(answer.outcome);
+    send(response, answer.status, envelopeText(answer.code, answer.data, answer.message, stamp()));
+  }
+
   /** The answer when no fault applies: auth, then the request rules, then the page. */
-  function serve(request: IncomingMessage, response: ServerResponse, check: RequestCheck): void {
-    const presented = bearerToken(request);
-    if (presented !== acceptedToken) {
-      counters.recordOutcome('unauthorized');
-      const message =
-        presented === undefined ? SIM_MESSAGES.missingToken : unauthorizedMessage(presented);
-      sendEnvelope(response, 401, SIM_CODES.unauthorized, message);
-      return;
+  function serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    check: RequestCheck,
+    rawBody: Buffer,
+  ): void {
+    if (signed) {
+      const url = new URL(request.url ?? '/', 'http://simulator');
+      const refusal = signed.checkDataCall(url, rawBody, Date.now());
+      if (refusal) {
+        sendSigned(response, refusal);
+        return;
+      }
+    } else {
+      const presented = bearerToken(request);
+      if (presented !== acceptedToken) {
+        counters.recordOutcome('unauthorized');
+        const message =
+          presented === undefined ? SIM_MESSAGES.missingToken : unauthorizedMessage(presented);
+        sendEnvelope(response, 401, SIM_CODES.unauthorized, message);
+        return;
+      }
     }
     if (!check.ok) {
       counters.recordOutcome('invalid');
@@ -255,6 +319,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     request: IncomingMessage,
     response: ServerResponse,
     check: RequestCheck,
+    rawBody: Buffer,
   ): void {
     const settings = faults.settings;
     const outcome: SimulatorOutcome = step === 'html200' ? 'html' : step;
@@ -283,7 +348,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'stall':
         counters.recordOutcome(outcome);
         later(settings.stallMs ?? 60_000, () => {
-          if (settings.stallThenAnswer && !response.destroyed) serve(request, response, check);
+          if (settings.stallThenAnswer && !response.destroyed) {
+            serve(request, response, check, rawBody);
+          }
         });
         return;
       case 'truncated': {
@@ -332,7 +399,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const arrivedAt = performance.now();
     counters.recordStart(arrivedAt);
     const path = new URL(request.url ?? '/', 'http://simulator').pathname;
-    const bodyText = await readBody(request);
+    const rawBody = await readBody(request);
+    const bodyText = rawBody.toString('utf8');
+    if (signed && request.method === 'POST' && TOKEN_PATHS.has(path)) {
+      if (!refusedOverRate(arrivedAt, response)) serveTokenCall(signed, path, bodyText, response);
+      return;
+    }
     if (request.method !== 'POST' || path !== TOP_CREATOR_PATH) {
       counters.recordOutcome('notFound');
       sendEnvelope(response, 404, SIM_CODES.notFound, SIM_MESSAGES.notFound);
@@ -348,17 +420,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (check.ok) counters.recordPage(check.query.key, check.query.page, check.query.pagesize);
 
-    const retryAfter = overRateLimit(arrivedAt);
-    if (retryAfter !== undefined) {
-      counters.recordOutcome('rateLimited');
-      sendEnvelope(response, 429, SIM_CODES.rateLimited, SIM_MESSAGES.rateLimited, {
-        'retry-after': String(retryAfter),
-      });
-      return;
-    }
+    if (refusedOverRate(arrivedAt, response)) return;
     const step = faults.next();
-    if (step === 'ok') serve(request, response, check);
-    else fault(step, request, response, check);
+    if (step === 'ok') serve(request, response, check, rawBody);
+    else fault(step, request, response, check, rawBody);
   }
 
   const server = createServer((request, response) => {
@@ -389,6 +454,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: `http://${host}:${port}`,
     port,
     counters,
+    signed,
     setFaults: (next) => faults.set(next),
     reset: () => {
       counters.reset();

@@ -125,12 +125,40 @@ describe('grantReader', () => {
     expect(rows).toEqual([
       { schema: 'fastmoss', usage: true },
       { schema: 'fastmoss_meta', usage: false },
+      { schema: 'fastmoss_private', usage: false },
     ]);
     expect(
       await asReader((c) =>
         errorCodeOf(c.query('SELECT * FROM fastmoss_meta.__drizzle_migrations')),
       ),
     ).toBe('42501');
+  });
+
+  it("is refused signed mode's token table, and any table later added beside it", async () => {
+    await db.pool.query(
+      `INSERT INTO fastmoss_private.access_tokens (api, client_id, sealed_token, expires_at)
+       VALUES ('https://openapi.fastmoss.com', 'client-1', 'v1.sealed', now())`,
+    );
+    await grantReader(db.pool, reader);
+    // As a later migration would: a new table in the private schema, created after the grant.
+    await db.pool.query('CREATE TABLE fastmoss_private.later_secret (value text)');
+    try {
+      const codes = await asReader(async (client) => [
+        await errorCodeOf(client.query('SELECT * FROM fastmoss_private.access_tokens')),
+        await errorCodeOf(client.query('SELECT * FROM fastmoss_private.later_secret')),
+        await errorCodeOf(client.query('SELECT count(*) FROM fastmoss.ranking_entries')),
+      ]);
+      expect(codes).toEqual(['42501', '42501', undefined]);
+      const { rows } = await db.pool.query<{ relname: string }>(
+        `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'fastmoss_private' AND has_table_privilege($1, c.oid, 'SELECT')`,
+        [reader],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await db.pool.query('DROP TABLE fastmoss_private.later_secret');
+      await db.pool.query('DELETE FROM fastmoss_private.access_tokens');
+    }
   });
 
   it('leaves the role unable to INSERT, UPDATE or DELETE', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireToken } from '../../src/config.ts';
+import { credentialSecrets, loadConfig, requireCredentials } from '../../src/config.ts';
 import { ConfigError } from '../../src/domain/errors.ts';
 
 describe('loadConfig', () => {
@@ -60,8 +60,48 @@ describe('loadConfig', () => {
     }
   });
 
-  it('asks for a token only when one is needed, without printing it', () => {
-    expect(() => requireToken(loadConfig({}))).toThrow('FASTMOSS_TOKEN is not set');
-    expect(requireToken(loadConfig({ FASTMOSS_TOKEN: 'abc' }))).toBe('abc');
+  it('asks for credentials only when they are needed, without printing them', () => {
+    expect(() => requireCredentials(loadConfig({}))).toThrow('FASTMOSS_TOKEN is not set');
+    expect(requireCredentials(loadConfig({ FASTMOSS_TOKEN: 'abc' }))).toEqual({
+      mode: 'bearer',
+      token: 'abc',
+    });
+  });
+
+  it('takes FASTMOSS_CLIENT_ID and FASTMOSS_CLIENT_SECRET as signed mode', () => {
+    const config = loadConfig({ FASTMOSS_CLIENT_ID: ' id-1 ', FASTMOSS_CLIENT_SECRET: 's3cret' });
+    expect(config.credentials).toEqual({
+      mode: 'signed',
+      clientId: 'id-1',
+      clientSecret: 's3cret',
+    });
+    expect(credentialSecrets(config)).toEqual(['s3cret']);
+  });
+
+  it('refuses both modes at once, or half of the signed pair, naming no value', () => {
+    const cases = [
+      {
+        FASTMOSS_TOKEN: 'tok-xyz',
+        FASTMOSS_CLIENT_ID: 'id-xyz',
+        FASTMOSS_CLIENT_SECRET: 'sec-xyz',
+      },
+      { FASTMOSS_TOKEN: 'tok-xyz', FASTMOSS_CLIENT_SECRET: 'sec-xyz' },
+      { FASTMOSS_TOKEN: 'tok-xyz', FASTMOSS_CLIENT_ID: 'id-xyz' },
+      { FASTMOSS_CLIENT_ID: 'id-xyz' },
+      { FASTMOSS_CLIENT_SECRET: 'sec-xyz' },
+    ];
+    const messages = cases.map((env) => {
+      try {
+        loadConfig(env);
+        return 'accepted';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return String(error);
+      }
+    });
+    expect(messages.slice(0, 3).every((text) => text.includes('are both set'))).toBe(true);
+    expect(messages[3]).toContain('FASTMOSS_CLIENT_SECRET is not set');
+    expect(messages[4]).toContain('FASTMOSS_CLIENT_ID is not set');
+    expect(messages.join('\n')).not.toMatch(/tok-xyz|sec-xyz/);
   });
 });
