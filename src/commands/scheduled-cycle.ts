@@ -1,3 +1,4 @@
+import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import { PRIORITY } from '../db/ledger.ts';
 import type { RunSummary } from '../pipeline/load-rankings.ts';
 import { type CycleKind, cyclePeriods } from '../schedule/cycles.ts';
@@ -21,9 +22,11 @@ export async function runScheduledCycle(
   options: { stopSignal?: AbortSignal } = {},
 ): Promise<RunSummary | undefined> {
   const slot = cycleSlot(kind, firedAt);
-  const earlier = await runtime.db.pool.query(
-    `SELECT 1 FROM fastmoss.etl_runs WHERE trigger = 'scheduled' AND options->>'slot' = $1 LIMIT 1`,
-    [slot],
+  const earlier = await retryOnConnectionLoss(() =>
+    runtime.db.pool.query(
+      `SELECT 1 FROM fastmoss.etl_runs WHERE trigger = 'scheduled' AND options->>'slot' = $1 LIMIT 1`,
+      [slot],
+    ),
   );
   if ((earlier.rowCount ?? 0) > 0) {
     runtime.logger.info({ slot }, 'cycle already run by another scheduler; skipped');

@@ -2,6 +2,9 @@ import type pg from 'pg';
 import { isConnectionLost, retryOnConnectionLoss } from './connection-retry.ts';
 import { DatabaseConnectionError } from './errors.ts';
 
+/** A few seconds: a server restarting is waited for, a wrong port is reported soon. */
+const PROBE_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
+
 /** A database URL fit to print: the password, if any, left out. */
 export function databaseLabel(url: string): string {
   try {
@@ -79,7 +82,7 @@ export async function checkConnection(pool: pg.Pool, url: string): Promise<void>
     await retryOnConnectionLoss(async () => {
       const client = await pool.connect();
       client.release();
-    });
+    }, PROBE_RETRY_DELAYS_MS);
   } catch (error) {
     const cause = causeOf(error, url);
     throw new DatabaseConnectionError(

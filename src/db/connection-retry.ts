@@ -31,15 +31,22 @@ export function isConnectionLost(error: unknown): boolean {
   return false;
 }
 
-const DELAYS_MS = [100, 300, 1000, 2000, 4000];
+/** About 15 s in all: long enough for a Postgres restart on a busy machine. */
+export const RUN_RETRY_DELAYS_MS = [100, 300, 1000, 2000, 4000, 8000];
 
-/** Runs `work`, again after a pause each time it fails for a lost connection (five more tries). */
-export async function retryOnConnectionLoss<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work`, again after each pause of `delaysMs` each time it fails for a lost connection
+ * (by default six more tries over about 15 s).
+ */
+export async function retryOnConnectionLoss<T>(
+  work: () => Promise<T>,
+  delaysMs: readonly number[] = RUN_RETRY_DELAYS_MS,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      const delay = DELAYS_MS[attempt];
+      const delay = delaysMs[attempt];
       if (delay === undefined || !isConnectionLost(error)) throw error;
       await sleep(delay);
     }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PageSizeCapStore } from '../fastmoss/ranking.ts';
+import { retryOnConnectionLoss } from './connection-retry.ts';
 
 /*
  * fastmoss.api_plan_limits: the page-size cap a FastMoss plan enforces, per API, learnt once and
@@ -38,7 +39,8 @@ export async function rememberPageSizeCap(
 /** The fetcher's view of the cap of `api`, kept in this database. */
 export function pageSizeCapStore(pool: pg.Pool, api: string): PageSizeCapStore {
   return {
-    knownCap: async () => (await readPageSizeCap(pool, api))?.cap,
-    rememberCap: (cap) => rememberPageSizeCap(pool, api, cap),
+    // Part of a run: a lost connection is tried again, like every other statement of it.
+    knownCap: async () => (await retryOnConnectionLoss(() => readPageSizeCap(pool, api)))?.cap,
+    rememberCap: (cap) => retryOnConnectionLoss(() => rememberPageSizeCap(pool, api, cap)),
   };
 }

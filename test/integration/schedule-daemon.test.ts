@@ -97,3 +97,57 @@ describe('scheduled cycles', () => {
     expect(running.rowCount).toBe(0);
   });
 });
+
+/** The value of one sample line, `name{labels} value`, in the Prometheus text format. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('a restarted scheduler', () => {
+  it('after its start-up catch-up, /metrics reports the good cycle /healthz reports and counts what it skipped', async () => {
+    const db = await useTestDatabase();
+    const env = { ...environment(db), PERIODS: 'day' };
+
+    /** Starts the daemon, waits for its catch-up run, reads /metrics and /healthz, stops it. */
+    async function startAndScrape() {
+      const port = await findFreePort();
+      const { child, done } = startCli(['schedule'], { ...env, METRICS_PORT: String(port) });
+      let metrics = '';
+      try {
+        for (let tries = 0; tries < 300 && !metrics.includes('etl_runs_total{'); tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          metrics = await fetch(`http://127.0.0.1:${port}/metrics`)
+            .then((response) => response.text())
+            .catch(() => '');
+        }
+        const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+          lastGoodCycleAgeSeconds: number | null;
+        };
+        return { metrics, health, scrapedAt: Date.now() / 1000 };
+      } finally {
+        child.kill('SIGTERM');
+        expect((await done).code).toBe(0);
+      }
+    }
+
+    const first = await startAndScrape();
+    expect(sample(first.metrics, 'etl_rankings_total{status="loaded"}')).toBe(2);
+    expect(
+      sample(first.metrics, 'etl_runs_total{trigger="scheduled",status="succeeded",reason="none"}'),
+    ).toBe(1);
+
+    const second = await startAndScrape();
+    expect(sample(second.metrics, 'etl_rankings_total{status="loaded"}')).toBe(0);
+    expect(sample(second.metrics, 'etl_rankings_total{status="skipped"}')).toBe(2);
+    for (const { metrics, health, scrapedAt } of [first, second]) {
+      const lastGood = sample(metrics, 'etl_last_good_cycle_timestamp_seconds') ?? 0;
+      expect(lastGood).toBeGreaterThan(0);
+      expect(health.lastGoodCycleAgeSeconds).not.toBeNull();
+      // The gauge and /healthz name the same cycle: the catch-up just run.
+      expect(Math.abs(scrapedAt - lastGood - (health.lastGoodCycleAgeSeconds ?? 0))).toBeLessThan(
+        5,
+      );
+    }
+  }, 120_000);
+});
