@@ -20,7 +20,7 @@ function entryOf(key: RankingKey, row: SimRow): RankingEntry {
       uniqueId: creator.uniqueId,
       nickname: creator.nickname,
       avatarUrl: creator.avatar,
-      region: key.region,
+      region: creator.region,
       categoryId: creator.categoryId,
       categoryName: creator.categoryName,
       followerCount: creator.followerCount,

@@ -81,3 +81,25 @@ export const LIVE_TITLES = [
   'Bundle Bonanza',
   'Weekend Haul',
 ] as const;
+
+/**
+ * Where a region's cross-border creators come from: a few creators of the partner region also
+ * sell (and rank) here, under their own uid and home region.
+ */
+export const CROSS_BORDER_PARTNER: Record<Region, Region> = {
+  US: 'GB',
+  GB: 'US',
+  MX: 'ES',
+  ES: 'MX',
+  DE: 'FR',
+  FR: 'DE',
+  IT: 'FR',
+  ID: 'MY',
+  MY: 'SG',
+  SG: 'MY',
+  VN: 'TH',
+  TH: 'VN',
+  PH: 'SG',
+  BR: 'MX',
+  JP: 'US',
+};

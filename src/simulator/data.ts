@@ -1,29 +1,18 @@
-import { MAX_RANKING_ROWS, type RankingKey, REGIONS, type Region } from '../domain/ranking.ts';
-import { CREATOR_CATEGORIES, LIVE_TITLES, NAME_PARTS, REGION_MONEY } from './catalog.ts';
+import { MAX_RANKING_ROWS, type RankingKey } from '../domain/ranking.ts';
+import { LIVE_TITLES, REGION_MONEY } from './catalog.ts';
+import { LruCache } from './lru.ts';
+import { dayFigures, followersOn, type PeriodFigures, periodFigures } from './market.ts';
+import { regionPool, type SimCreator, slotsOfCategory } from './pool.ts';
 import { hashText, mix, unit } from './random.ts';
 
 /*
- * The simulator's deterministic rankings. Everything is derived from hashes of the ranking key
- * and the rank, so any page is computed on its own, in O(pagesize), with nothing cached but the
- * per-region creator pools (a few thousand small records each).
+ * The simulator's rankings, deterministic: the same request gets the same answer. A ranking is
+ * the period's listed creators (market.ts) that pass its filters, sorted by its order field; it
+ * is worked out once per key (one pass over the region's pool) and kept in a small cache, so each
+ * page costs O(pagesize) after the first.
  */
 
-/** Creators per region; rankings draw from it, so the same creators recur across periods. */
-export const POOL_SIZE = 3000;
-
-export interface SimCreator {
-  index: number;
-  /** 19 digits, above 2^53. */
-  uid: string;
-  uniqueId: string;
-  nickname: string;
-  avatar: string;
-  categoryId: number;
-  categoryName: string;
-  followerCount: number;
-  /** Typical price of what they sell, in USD. */
-  priceUsd: number;
-}
+export { creatorPool, POOL_SIZE, type SimCreator } from './pool.ts';
 
 export interface SimTopLive {
   roomId: string;
@@ -35,6 +24,7 @@ export interface SimTopLive {
 
 export interface SimRow {
   rank: number;
+  /** The creator, with `followerCount` as of the period's last day. */
   creator: SimCreator;
   saleProductCount: number;
   unitsSold: number;
@@ -44,234 +34,197 @@ export interface SimRow {
   topLives: SimTopLive[];
 }
 
-const pools = new Map<Region, SimCreator[]>();
-const categoryPools = new Map<string, number[]>();
-
-function pick<T>(items: readonly T[], hash: number): T {
-  const item = items[hash % items.length];
-  if (item === undefined) throw new RangeError('pick from an empty list');
-  return item;
+/** Share of creators selling in a product category: 15% to 54%. */
+function productCategoryShare(productCategoryId: number): number {
+  return 0.15 + (mix(productCategoryId, 0x9c) % 40) / 100;
 }
 
-function creatorCategory(hash: number): (typeof CREATOR_CATEGORIES)[number] {
-  let point = unit(hash, 7);
-  for (const category of CREATOR_CATEGORIES) {
-    point -= category.weight;
-    if (point < 0) return category;
-  }
-  return pick(CREATOR_CATEGORIES, hash);
+/**
+ * The part of a creator's sales that falls in a product category: 0 for those who do not sell in
+ * it, else a stable 15% to 100%. A property of the person, the same in every period and region.
+ */
+function productShare(creator: SimCreator, productCategoryId: number | null): number {
+  if (productCategoryId === null) return 1;
+  if (unit(creator.hash, productCategoryId, 1) >= productCategoryShare(productCategoryId)) return 0;
+  return 0.15 + 0.85 * unit(creator.hash, productCategoryId, 2);
 }
 
-// uid = (700 + region) * 10^16 + index * stride + noise: 19 digits, above 2^53, unique, and
-// built from two safe integers (the low part stays below 2^53) rather than BigInt.
-const UID_STRIDE = 2_718_281_828_459;
-
-function creatorHash(regionIndex: number, index: number): number {
-  return mix(regionIndex, index, 0xc4ea);
+interface SimRanking {
+  key: RankingKey;
+  /** `data.total`: the creators listed in the period that pass the filters. */
+  total: number;
+  /** Pool slots of ranks 1..min(total, 500). */
+  slots: Int32Array;
+  figures: PeriodFigures;
 }
 
-function buildCreator(region: Region, regionIndex: number, index: number): SimCreator {
-  const hash = creatorHash(regionIndex, index);
-  const low = index * UID_STRIDE + (hash % 1_000_000_007);
-  const handle = `${pick(NAME_PARTS, hash)}${pick(NAME_PARTS, mix(hash, 1))}${region.toLowerCase()}${index}`;
-  const category = creatorCategory(hash);
-  // Popular creators (low index) have more followers.
-  const followerCount = Math.floor((5_000_000 / (1 + index / 40)) * (0.5 + unit(hash, 2)));
+function emptyRanking(key: RankingKey): SimRanking {
   return {
-    index,
-    uid: `${700 + regionIndex}${String(low).padStart(16, '0')}`,
-    uniqueId: handle,
-    nickname:
-      unit(hash, 3) < 0.5
-        ? handle
-        : `${pick(NAME_PARTS, mix(hash, 4))} ${pick(NAME_PARTS, mix(hash, 5))}`,
-    avatar: `https://s.500fd.com/tt_author/${mix(hash, 6).toString(16).padStart(8, '0')}${hash.toString(16).padStart(8, '0')}~c5_300x300.jpeg`,
-    categoryId: category.id,
-    categoryName: category.name,
-    followerCount,
-    priceUsd: 5 + 55 * unit(hash, 8),
+    key,
+    total: 0,
+    slots: new Int32Array(0),
+    figures: {
+      gmvCents: new Float64Array(0),
+      units: new Float64Array(0),
+      liveCount: new Uint16Array(0),
+      days: [],
+    },
   };
 }
 
-/** The creator at `index` of a region's pool, built on first use. */
-function creatorAt(region: Region, index: number): SimCreator {
-  let pool = pools.get(region);
-  if (!pool) {
-    pool = [];
-    pools.set(region, pool);
+function gmvOf(ranking: SimRanking, slot: number, share: number): number {
+  return Math.round((ranking.figures.gmvCents[slot] ?? 0) * share);
+}
+
+function unitsOf(ranking: SimRanking, slot: number, share: number): number {
+  return Math.max(1, Math.round((ranking.figures.units[slot] ?? 0) * share));
+}
+
+function buildRanking(key: RankingKey): SimRanking {
+  const figures = periodFigures(key.region, key.periodType, key.periodValue);
+  if (!figures) return emptyRanking(key);
+  const { creators } = regionPool(key.region);
+  const ranking: SimRanking = { key, total: 0, slots: new Int32Array(0), figures };
+  const candidates: number[] = [];
+  const values: number[] = [];
+  for (const slot of slotsOfCategory(key.region, key.creatorCategoryId)) {
+    if ((figures.gmvCents[slot] ?? 0) === 0) continue;
+    const creator = creators[slot];
+    const share = creator ? productShare(creator, key.productCategoryId) : 0;
+    if (share === 0) continue;
+    candidates.push(slot);
+    values[slot] =
+      key.orderField === 'gmv' ? gmvOf(ranking, slot, share) : unitsOf(ranking, slot, share);
   }
-  let creator = pool[index];
-  if (!creator) {
-    creator = buildCreator(region, REGIONS.indexOf(region), index);
-    pool[index] = creator;
-  }
-  return creator;
+  // Highest first; a tie goes to the more popular slot, so the order is total and stable.
+  candidates.sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0) || a - b);
+  ranking.total = candidates.length;
+  ranking.slots = Int32Array.from(candidates.slice(0, MAX_RANKING_ROWS));
+  return ranking;
 }
 
-/** Every creator of a region's pool. */
-export function creatorPool(region: Region): SimCreator[] {
-  return Array.from({ length: POOL_SIZE }, (_, index) => creatorAt(region, index));
+const rankings = new LruCache<SimRanking>(256);
+
+function keyLabel(key: RankingKey): string {
+  return `${key.region}|${key.productCategoryId ?? 'all'}|${key.creatorCategoryId ?? 'all'}|${key.periodType}|${key.periodValue}|${key.orderField}`;
 }
 
-/** Pool indexes of the creators a ranking may contain: all, or one creator category's. */
-function eligibleCreators(region: Region, creatorCategoryId: number | null): number[] | undefined {
-  if (creatorCategoryId === null) return undefined;
-  const cacheKey = `${region}:${creatorCategoryId}`;
-  let indexes = categoryPools.get(cacheKey);
-  if (!indexes) {
-    const regionIndex = REGIONS.indexOf(region);
-    indexes = [];
-    for (let index = 0; index < POOL_SIZE; index += 1) {
-      if (creatorCategory(creatorHash(regionIndex, index)).id === creatorCategoryId) {
-        indexes.push(index);
-      }
-    }
-    categoryPools.set(cacheKey, indexes);
-  }
-  return indexes;
-}
-
-function periodHash(key: RankingKey): number {
-  return hashText(`${key.region}|${key.periodType}|${key.periodValue}`);
-}
-
-/** Share of the unfiltered ranking a product category keeps: 15% to 54%. */
-function productCategoryShare(productCategoryId: number | null): number {
-  return productCategoryId === null ? 1 : 0.15 + (mix(productCategoryId, 0x9c) % 40) / 100;
+function rankingOf(key: RankingKey): SimRanking {
+  return rankings.get(keyLabel(key), () => buildRanking(key));
 }
 
 /**
- * `data.total` of a ranking: 0 for some keys, under 100 for others, exact hundreds, and often
- * more than the 500 rows the API will serve. Independent of the order field (same creators,
- * other order); a category filter keeps a stable share of the unfiltered total.
+ * `data.total` of a ranking: the creators listed in the period that pass its filters. Independent
+ * of the order field (same creators, other order). A day's overall total ranges from 0 to 1200;
+ * a week or month lists everyone listed on any of its days.
  */
 export function rankingTotal(key: RankingKey): number {
-  const hash = periodHash(key);
-  const spread = mix(hash, 1);
-  const bucket = hash % 20;
-  let total: number;
-  if (bucket < 2) total = 0;
-  else if (bucket < 5) total = 1 + (spread % 99);
-  else if (bucket < 7) total = 100 * (1 + (spread % 5));
-  else if (bucket < 12) total = 100 + (spread % 401);
-  else total = 501 + (spread % 700);
-  if (key.productCategoryId === null && key.creatorCategoryId === null) return total;
-  const eligible = eligibleCreators(key.region, key.creatorCategoryId);
-  const creatorShare = eligible === undefined ? 1 : eligible.length / POOL_SIZE;
-  const filtered = Math.floor(total * productCategoryShare(key.productCategoryId) * creatorShare);
-  return eligible === undefined ? filtered : Math.min(filtered, eligible.length);
+  return rankingOf(key).total;
 }
 
-function keyHash(key: RankingKey): number {
-  return hashText(
-    `${key.region}|${key.productCategoryId ?? 'all'}|${key.creatorCategoryId ?? 'all'}|${key.periodType}|${key.periodValue}|${key.orderField}`,
-  );
+interface Session {
+  day: number;
+  session: number;
+  units: number;
+  gmvCents: number;
 }
-
-function coprimeStep(size: number, hash: number): number {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  let step = 1 + (hash % Math.max(1, size - 1));
-  while (gcd(step, size) !== 1) step += 1;
-  return step;
-}
-
-const BLOCK_RANKS = 50;
-const BLOCKS = MAX_RANKING_ROWS / BLOCK_RANKS;
 
 /**
- * The pool index of the creator at `rank`, injective over ranks 1..500. With a big enough pool,
- * ranks come in blocks of 50 drawn from successive slices of the pool, so popular creators
- * (low indexes) hold the top ranks across periods while the mix still varies.
+ * The live streams behind a row: each listed day's lives, the day's units split among them, the
+ * best `count` of the period by units. Rooms depend on creator, region and day only, so a day's
+ * lives reappear in its week's and month's rankings, under either order field. Only the best
+ * few become objects: a month's row has some forty sessions to choose from.
  */
-function creatorIndexAt(hash: number, rank: number, eligible: number[] | undefined): number {
-  const size = eligible?.length ?? POOL_SIZE;
-  let position: number;
-  if (size >= MAX_RANKING_ROWS) {
-    const span = Math.floor(size / BLOCKS);
-    const block = Math.floor((rank - 1) / BLOCK_RANKS);
-    const blockHash = mix(hash, block);
-    position =
-      block * span +
-      ((coprimeStep(span, blockHash) * ((rank - 1) % BLOCK_RANKS) + blockHash) % span);
-  } else {
-    position = (coprimeStep(size, hash) * (rank - 1) + mix(hash, 99)) % size;
+function topLives(
+  dailies: readonly PeriodFigures[],
+  regionIndex: number,
+  slot: number,
+  share: number,
+  count: number,
+): SimTopLive[] {
+  if (count === 0) return [];
+  const best: Session[] = [];
+  const consider = (
+    day: number,
+    session: number,
+    units: number,
+    dayUnits: number,
+    dayGmv: number,
+  ) => {
+    const sharedUnits = Math.floor(units * share);
+    if (best.length === count && sharedUnits <= (best[count - 1]?.units ?? 0)) return;
+    const gmvCents = Math.round((dayGmv * sharedUnits) / dayUnits);
+    best.push({ day, session, units: sharedUnits, gmvCents });
+    best.sort((a, b) => b.units - a.units || a.day - b.day || a.session - b.session);
+    if (best.length > count) best.pop();
+  };
+  for (const daily of dailies) {
+    const dayUnits = daily.units[slot] ?? 0;
+    if (dayUnits === 0) continue;
+    if (best.length === count && dayUnits * share <= (best[count - 1]?.units ?? 0)) continue;
+    const day = daily.days[0] ?? 0;
+    const dayGmv = daily.gmvCents[slot] ?? 0;
+    if ((daily.liveCount[slot] ?? 0) < 2) {
+      consider(day, 1, dayUnits, dayUnits, dayGmv);
+    } else {
+      // Two lives that day: the first takes 35% to 65% of its units.
+      const first = Math.floor(dayUnits * (0.35 + 0.3 * unit(regionIndex, slot, day >>> 0)));
+      consider(day, 1, first, dayUnits, dayGmv);
+      consider(day, 2, dayUnits - first, dayUnits, dayGmv);
+    }
   }
-  return eligible ? (eligible[position] ?? 0) : position;
+  return best.map(({ day, session, units, gmvCents }) => {
+    const hash = mix(regionIndex, slot, day >>> 0, session);
+    const roomId = `76${String(mix(hash, 2) % 1_000_000_000).padStart(9, '0')}${String(mix(hash, 3) % 100_000_000).padStart(8, '0')}`;
+    return {
+      roomId,
+      title: LIVE_TITLES[mix(hash, 4) % LIVE_TITLES.length] ?? 'LIVE',
+      cover: `https://s.500fd.com/tt_live/${roomId}~tplv-obj.image`,
+      unitsSold: units,
+      gmvCents,
+    };
+  });
 }
 
-const PERIOD_SCALE = { day: 1, week: 6, month: 25 } as const;
-const LIVES_PER_PERIOD = { day: 4, week: 15, month: 60 } as const;
-
-/** Rows `from`..`to` (1-based, inclusive) of a ranking, sorted by the key's order field. */
+/** Rows `from`..`to` (1-based, inclusive) of a ranking, as far as it has rows; highest first. */
 export function rankingRows(key: RankingKey, from: number, to: number): SimRow[] {
-  const hash = keyHash(key);
-  const eligible = eligibleCreators(key.region, key.creatorCategoryId);
-  const money = REGION_MONEY[key.region];
-  const filterShare =
-    productCategoryShare(key.productCategoryId) * (key.creatorCategoryId === null ? 1 : 0.3);
-  const topUnits =
-    60_000 * PERIOD_SCALE[key.periodType] * money.scale * filterShare * (0.6 + 0.8 * unit(hash, 1));
-  const alpha = 0.6 + 0.4 * unit(hash, 2);
+  const ranking = rankingOf(key);
+  const { creators, productLines, regionIndex } = regionPool(key.region);
+  const dailies =
+    key.periodType === 'day'
+      ? [ranking.figures]
+      : ranking.figures.days.map((day) => dayFigures(key.region, day));
+  const { usdPerUnit } = REGION_MONEY[key.region];
+  const periodHash = hashText(`${key.region}|${key.periodType}|${key.periodValue}`);
+  const lastDay = ranking.figures.days[ranking.figures.days.length - 1] ?? 0;
+  const periodShare = { day: 0.35, week: 0.7, month: 1 }[key.periodType];
   const rows: SimRow[] = [];
-  for (let rank = from; rank <= to; rank += 1) {
-    const creator = creatorAt(key.region, creatorIndexAt(hash, rank, eligible));
-    const rowHash = mix(hash, rank);
-    // (rank + jitter) strictly increases with rank, so the primary metric strictly decreases.
-    const curve = (rank + 0.9 * unit(rowHash, 1)) ** -alpha;
-    const localPrice = (creator.priceUsd * (0.8 + 0.4 * unit(rowHash, 2))) / money.usdPerUnit;
-    let unitsSold: number;
-    let gmvCents: number;
-    if (key.orderField === 'units_sold') {
-      unitsSold = Math.max(1, Math.floor(topUnits * curve));
-      gmvCents = Math.round(unitsSold * localPrice * 100);
-    } else {
-      gmvCents = Math.max(100, Math.floor(topUnits * 30 * (100 / money.usdPerUnit) * curve));
-      unitsSold = Math.max(1, Math.round(gmvCents / 100 / localPrice));
-    }
-    const liveCount = 1 + (mix(rowHash, 3) % LIVES_PER_PERIOD[key.periodType]);
+  const last = Math.min(to, ranking.slots.length);
+  for (let rank = Math.max(1, from); rank <= last; rank += 1) {
+    const slot = ranking.slots[rank - 1] ?? 0;
+    const creator = creators[slot];
+    if (!creator) continue;
+    const share = productShare(creator, key.productCategoryId);
+    const gmvCents = gmvOf(ranking, slot, share);
+    const unitsSold = unitsOf(ranking, slot, share);
+    const liveCount = ranking.figures.liveCount[slot] ?? 1;
+    // FastMoss lists 0 to 5 top lives, the same for both order fields of a period.
+    const shown = Math.min(liveCount, mix(periodHash, slot, 5) % 6);
     rows.push({
       rank,
-      creator,
-      saleProductCount: 1 + (mix(rowHash, 4) % 300),
+      creator: { ...creator, followerCount: followersOn(creator, lastDay) },
+      saleProductCount: Math.max(
+        1,
+        Math.round(
+          (productLines[slot] ?? 5) * periodShare * (key.productCategoryId === null ? 1 : share),
+        ),
+      ),
       unitsSold,
       gmvCents,
-      usdGmvCents: Math.round(gmvCents * money.usdPerUnit),
+      usdGmvCents: Math.round(gmvCents * usdPerUnit),
       liveCount,
-      topLives: topLives(
-        key,
-        creator,
-        unitsSold,
-        localPrice,
-        Math.min(liveCount, mix(rowHash, 5) % 6),
-      ),
+      topLives: topLives(dailies, regionIndex, slot, share, shown),
     });
   }
   return rows;
-}
-
-function topLives(
-  key: RankingKey,
-  creator: SimCreator,
-  unitsSold: number,
-  localPrice: number,
-  count: number,
-): SimTopLive[] {
-  // Rooms depend on creator and period, not on the order field: both rankings show the same live.
-  const roomHash = hashText(`${key.region}|${creator.index}|${key.periodType}|${key.periodValue}`);
-  const lives: SimTopLive[] = [];
-  let remaining = unitsSold;
-  for (let position = 1; position <= count; position += 1) {
-    const share = 0.25 + 0.35 * unit(roomHash, position);
-    const units = Math.floor(remaining * share);
-    remaining -= units;
-    const roomId = `76${String(mix(roomHash, position, 1) % 1_000_000_000).padStart(9, '0')}${String(mix(roomHash, position, 2) % 100_000_000).padStart(8, '0')}`;
-    lives.push({
-      roomId,
-      title: pick(LIVE_TITLES, mix(roomHash, position, 3)),
-      cover: `https://s.500fd.com/tt_live/${roomId}~tplv-obj.image`,
-      unitsSold: units,
-      gmvCents: Math.round(units * localPrice * 100),
-    });
-  }
-  return lives.sort((a, b) => b.unitsSold - a.unitsSold);
 }

@@ -25,7 +25,8 @@ function rowJson(key: RankingKey, row: SimRow) {
       unique_id: creator.uniqueId,
       nickname: creator.nickname,
       avatar: creator.avatar,
-      region: key.region,
+      // Where the creator is based: a cross-border creator keeps it in another region's ranking.
+      region: creator.region,
       category: { id: creator.categoryId, name: creator.categoryName },
       follower_count: creator.followerCount,
     },

@@ -14,8 +14,13 @@ const TABLE_ROWS: Record<string, string> = {
     FROM fastmoss.ranking_entries e JOIN fastmoss.ranking_snapshots s ON s.id = e.snapshot_id`,
   ranking_top_lives: `SELECT ${SNAPSHOT_KEY}, t.rank, t.position, t.room_id, t.units_sold, t.gmv, t.currency
     FROM fastmoss.ranking_top_lives t JOIN fastmoss.ranking_snapshots s ON s.id = t.snapshot_id`,
-  creators: `SELECT uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count
-    FROM fastmoss.creators`,
+  // A creator keeps the follower count of the ranking fetched last, and followers change from
+  // period to period: two loads in another order keep another (equally true) count. What does
+  // not depend on the order: that the count is one its rankings showed.
+  creators: `SELECT c.uid, c.unique_id, c.nickname, c.avatar_url, c.region, c.creator_category_id,
+      c.follower_count IN (SELECT e.follower_count FROM fastmoss.ranking_entries e
+                            WHERE e.creator_uid = c.uid) AS follower_count_ranked
+    FROM fastmoss.creators c`,
   live_streams: `SELECT room_id, creator_uid, region, title, cover_url FROM fastmoss.live_streams`,
   creator_categories: `SELECT id, name FROM fastmoss.creator_categories`,
   product_categories: `SELECT id, name FROM fastmoss.product_categories`,

@@ -4,10 +4,11 @@ import { InvalidResponseError } from '../../src/fastmoss/errors.ts';
 import { rankingFromPages } from '../../src/fastmoss/ranking.ts';
 import { rankingRows } from '../../src/simulator/data.ts';
 import { envelopeText, rankingPageText } from '../../src/simulator/render.ts';
-import { rankingKey } from '../support/simulator.ts';
+import { keyWithTotal } from '../support/simulator.ts';
 
-const KEY = rankingKey();
 const TOTAL = 250;
+/** A day the simulator lists at least TOTAL creators for, so it has the rows to serve. */
+const KEY = keyWithTotal((total) => total >= TOTAL);
 const STAMP = { timestamp: 1777297264, requestId: 'eeb9aec8-5bd6-2019-da8d-ba53c6946833' };
 
 function rawPage(page: number, body: string): RawPage {
