@@ -14,7 +14,8 @@ describe('fastmoss-etl demo', () => {
     db = await useTestDatabase();
     // The demo brings its own simulator: no FastMoss URL or token is given.
     result = await runCli(['demo'], { DATABASE_URL: db.url });
-  }, 60_000);
+    // A limit for a hung demo, not a speed check: it takes about a minute on 2 busy cores.
+  }, 180_000);
 
   it('exits 0 after loading every ranking of the demo week', () => {
     expect(result.code, result.stderr).toBe(0);
