@@ -32,6 +32,15 @@ Environment (see README.md for every variable):
   FASTMOSS_PAGE_SIZE     pagesize asked for, 1..100 (default 100); a smaller cap FastMoss
                          enforces (free plans: 10) is learnt once and kept in Postgres`;
 
+/** The contract's exit codes, under the help of the commands that fetch. */
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  every selected ranking is loaded, or not available yet: FastMoss has no data for it
+     (code 20001), the summary lists it, and a later run or the daily lookback asks again
+  1  some ranking failed after its retries, or a run-wide error stopped the run (token
+     refused, data or call limit reached)
+  2  bad arguments or configuration: nothing was fetched or written`;
+
 const program = new Command('fastmoss-etl')
   .description('Load FastMoss TikTok Shop live-creator rankings into Postgres')
   .exitOverride()
@@ -60,12 +69,14 @@ program
     'print the cost (API calls at FASTMOSS_PAGE_SIZE, or at the page-size cap FastMoss is known to enforce) and exit: no API call, nothing written',
   )
   .option('--json', 'print one JSON object instead of text')
+  .addHelpText('after', EXIT_CODES_HELP)
   .action(action((flags) => backfill(flags, loadConfig(), new Date())));
 
 program
   .command('run')
   .description('one scheduled cycle, now: what the schedule would load today')
   .option('--json', 'print the summary as JSON')
+  .addHelpText('after', EXIT_CODES_HELP)
   .action(
     action((flags: { json?: boolean }) =>
       runNow(loadConfig(), new Date(), { json: flags.json === true }),

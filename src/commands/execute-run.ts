@@ -36,6 +36,7 @@ export async function executeRun(
       onOutcome: (outcome) => {
         if (outcome.status === 'succeeded') progress?.rankingFinished('loaded');
         else if (outcome.status === 'failed') progress?.rankingFinished('failed');
+        else if (outcome.status === 'not_available') progress?.rankingFinished('skipped');
       },
     });
   } finally {

@@ -14,7 +14,7 @@ import {
   type FastmossClient,
   type FastmossEvent,
 } from '../fastmoss/client.ts';
-import { FastmossError, isFatalToRun } from '../fastmoss/errors.ts';
+import { FastmossError, isFatalToRun, NotAvailableError } from '../fastmoss/errors.ts';
 import type { RequestStartGate } from '../fastmoss/limiter.ts';
 import { fetchRanking } from '../fastmoss/ranking.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
@@ -192,6 +192,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
       return { rowsLoaded: loaded.entries + loaded.topLives };
     },
     isRunFatal: isFatalToRun,
+    isNotAvailable: (error) => error instanceof NotAvailableError,
     apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
     quarantineOf,
     rawRetentionDays: config.rawRetentionDays,
@@ -199,7 +200,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
       // A ranking given back (shutdown, a run-wide error) is none of loaded, failed or skipped.
       if (outcome.status !== 'released') {
         metrics.rankingFinished(
-          outcome.status === 'succeeded' ? 'loaded' : 'failed',
+          outcome.status === 'succeeded' ? 'loaded' : outcome.status,
           outcome.durationMs / 1000,
         );
       }

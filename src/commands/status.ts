@@ -55,13 +55,14 @@ export function formatStatus(report: StatusReport): string {
     report.coverage.length === 0
       ? 'coverage: nothing loaded or planned yet'
       : `coverage\n${formatTable(
-          ['period', 'region', 'loaded', 'failed', 'missing', 'first', 'last'],
+          ['period', 'region', 'loaded', 'failed', 'missing', 'not available', 'first', 'last'],
           report.coverage.map((row) => [
             row.periodType,
             row.region,
             row.loaded,
             row.failed,
             row.missing,
+            row.notAvailable,
             row.firstPeriod,
             row.lastPeriod,
           ]),
@@ -81,6 +82,7 @@ export function formatStatus(report: StatusReport): string {
             'skipped',
             'loaded',
             'failed',
+            'not available',
             'api calls',
           ],
           report.runs.map((run) => [
@@ -93,6 +95,7 @@ export function formatStatus(report: StatusReport): string {
             run.skipped,
             run.succeeded,
             run.failed,
+            run.notAvailable,
             run.apiCalls,
           ]),
         )}${runEndLines(report).length > 0 ? `\n${runEndLines(report).join('\n')}` : ''}`,
@@ -108,7 +111,7 @@ export function formatStatus(report: StatusReport): string {
   } else {
     sections.push('failed rankings: none');
   }
-  sections.push(formatQuarantine(report), formatFlagged(report));
+  sections.push(formatNotAvailable(report), formatQuarantine(report), formatFlagged(report));
   return sections.join('\n\n');
 }
 
@@ -118,6 +121,16 @@ function plural(count: number, one: string, many: string): string {
 
 function more(total: number, listed: number): string[] {
   return total > listed ? [`  ... and ${total - listed} more`] : [];
+}
+
+function formatNotAvailable(report: StatusReport): string {
+  if (report.notAvailableTotal === 0) return 'not available yet: none';
+  const lines = report.notAvailable.map((entry) => `  ${entry.ranking} (asked ${entry.at ?? '?'})`);
+  return [
+    `not available yet: ${report.notAvailableTotal} (FastMoss had no data, code 20001; not failures: the next run that selects them, or the daily lookback, asks again)`,
+    ...lines,
+    ...more(report.notAvailableTotal, report.notAvailable.length),
+  ].join('\n');
 }
 
 function formatQuarantine(report: StatusReport): string {

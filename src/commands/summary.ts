@@ -1,7 +1,10 @@
 import type { RunSummary } from '../pipeline/load-rankings.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
-/** Exit 0 only when every selected ranking is loaded. */
+/**
+ * Exit 0 only when every selected ranking is loaded, or not available yet at FastMoss (code
+ * 20001: it has nothing to give, and a later run or the lookback asks again; the summary says so).
+ */
 export function exitCodeOf(summary: RunSummary): ExitCode {
   return summary.status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }
@@ -14,10 +17,27 @@ export function formatSummary(summary: RunSummary): string {
   const lines = [
     `run ${summary.runId} (${summary.trigger}) ${summary.status} in ${seconds}s`,
     `  rankings: ${summary.selected} selected, ${summary.skipped} already loaded, ` +
-      `${summary.succeeded} loaded, ${summary.failed} failed, ${summary.unfinished} unfinished`,
+      `${summary.succeeded} loaded, ${summary.failed} failed, ` +
+      `${summary.notAvailable} not available yet, ${summary.unfinished} unfinished`,
     `  api calls: ${summary.apiCalls}; rows written: ${summary.rowsLoaded}`,
   ];
   if (summary.fatal) lines.push(`  stopped: ${summary.fatal}`);
+  if (summary.notAvailable > 0) {
+    const none = summary.notAvailable === summary.selected - summary.skipped;
+    lines.push(
+      none
+        ? `  not available yet: FastMoss has no data for any of the ${summary.notAvailable} rankings asked (code 20001, resource not found); nothing was loaded. Not a failure: a later run, or the schedule's lookback, asks again.`
+        : `  not available yet: FastMoss has no data for ${summary.notAvailable} of the rankings (code 20001, resource not found). Not a failure: a later run, or the schedule's lookback, asks again.`,
+    );
+  }
+  for (const ranking of summary.notAvailableRankings.slice(0, MAX_FAILURES_LISTED)) {
+    lines.push(`  not available yet ${ranking.ranking}`);
+  }
+  if (summary.notAvailableRankings.length > MAX_FAILURES_LISTED) {
+    lines.push(
+      `  ... and ${summary.notAvailableRankings.length - MAX_FAILURES_LISTED} more not available yet (fastmoss-etl status)`,
+    );
+  }
   for (const failure of summary.failures.slice(0, MAX_FAILURES_LISTED)) {
     lines.push(`  failed ${failure.ranking}: ${failure.reason}`);
   }

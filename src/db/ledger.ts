@@ -73,7 +73,8 @@ const SNAPSHOT_EXISTS = `
 
 /**
  * Upserts one job per planned ranking. A ranking already loaded is skipped (marked succeeded)
- * unless `force`; a failed or pending one becomes pending; one running stays with its holder.
+ * unless `force`; a failed, not_available or pending one becomes pending; one running stays with
+ * its holder.
  */
 export async function planJobs(
   db: Queryable,
@@ -240,18 +241,38 @@ export async function markReplayed(
   );
 }
 
-export async function markFailed(
+type JobEndOutcome = { workerId: string; apiCalls: number; durationMs: number; error: string };
+
+/** Ends a claimed job as `status`, with why; a job this worker no longer holds is left alone. */
+async function markEnded(
   db: Queryable,
   jobId: string,
-  outcome: { workerId: string; apiCalls: number; durationMs: number; error: string },
+  status: 'failed' | 'not_available',
+  outcome: JobEndOutcome,
 ): Promise<void> {
   await db.query(
     `UPDATE fastmoss.etl_jobs
-     SET status = 'failed', api_calls = api_calls + $3, duration_ms = $4, last_error = $5,
+     SET status = $6, api_calls = api_calls + $3, duration_ms = $4, last_error = $5,
          locked_by = NULL, locked_until = NULL, finished_at = now(), updated_at = now()
      WHERE id = $1 AND locked_by = $2`,
-    [jobId, outcome.workerId, outcome.apiCalls, outcome.durationMs, outcome.error],
+    [jobId, outcome.workerId, outcome.apiCalls, outcome.durationMs, outcome.error, status],
   );
+}
+
+export function markFailed(db: Queryable, jobId: string, outcome: JobEndOutcome): Promise<void> {
+  return markEnded(db, jobId, 'failed', outcome);
+}
+
+/**
+ * Marks a claimed job "not available yet": FastMoss had no data for it (code 20001). Not a
+ * failure and not loaded; the next plan that selects it makes it pending again.
+ */
+export function markNotAvailable(
+  db: Queryable,
+  jobId: string,
+  outcome: JobEndOutcome,
+): Promise<void> {
+  return markEnded(db, jobId, 'not_available', outcome);
 }
 
 /** Gives a claimed job back untouched (shutdown, or a run-wide error such as a rejected token). */
@@ -326,6 +347,8 @@ export interface RunCounts {
   skipped: number;
   succeeded: number;
   failed: number;
+  /** FastMoss had no data for them yet (20001). */
+  notAvailable: number;
   apiCalls: number;
   rowsLoaded: number;
 }
@@ -344,7 +367,8 @@ export async function finishRun(
   await db.query(
     `UPDATE fastmoss.etl_runs
      SET status = $2, finished_at = now(), planned = $3, skipped = $4, succeeded = $5, failed = $6,
-         api_calls = $7, rows_loaded = $8, end_reason = $9, end_message = $10, abandoned_at = NULL
+         api_calls = $7, rows_loaded = $8, end_reason = $9, end_message = $10, abandoned_at = NULL,
+         not_available = $11
      WHERE id = $1`,
     [
       runId,
@@ -357,6 +381,7 @@ export async function finishRun(
       counts.rowsLoaded,
       end?.reason ?? null,
       end?.message ?? null,
+      counts.notAvailable,
     ],
   );
 }

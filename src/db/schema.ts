@@ -88,6 +88,7 @@ export const etlRuns = fastmoss.table(
     skipped: integer('skipped').notNull().default(0),
     succeeded: integer('succeeded').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    notAvailable: integer('not_available').notNull().default(0),
     apiCalls: integer('api_calls').notNull().default(0),
     rowsLoaded: integer('rows_loaded').notNull().default(0),
     options: jsonb('options'),
@@ -246,7 +247,7 @@ export const etlJobs = fastmoss.table(
     rankingKeyUnique('etl_jobs_key_unique', t),
     check(
       'etl_jobs_status_check',
-      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed')`,
+      sql`${t.status} in ('pending', 'running', 'succeeded', 'failed', 'not_available')`,
     ),
     check('etl_jobs_period_type_check', sql`${t.periodType} in ('day', 'week', 'month')`),
     check('etl_jobs_order_field_check', sql`${t.orderField} in ('units_sold', 'gmv')`),

@@ -24,6 +24,8 @@ export interface StatusReport {
     failed: number;
     /** Planned rankings not loaded yet (pending, or running now). */
     missing: number;
+    /** Planned rankings FastMoss had no data for yet at their last try (code 20001). */
+    notAvailable: number;
     firstPeriod: string | null;
     lastPeriod: string | null;
   }[];
@@ -37,6 +39,7 @@ export interface StatusReport {
     skipped: number | null;
     succeeded: number | null;
     failed: number | null;
+    notAvailable: number | null;
     apiCalls: number | null;
     /**
      * Why it ended without every ranking loaded (etl_runs.end_reason and end_message); null while
@@ -59,6 +62,9 @@ export interface StatusReport {
     at: string | null;
   }[];
   failuresTotal: number;
+  /** Rankings FastMoss had no data for yet (code 20001), latest first: not failures. */
+  notAvailable: StatusReport['failures'];
+  notAvailableTotal: number;
   /** Rankings whose pages failed validation, kept for `replay`, latest first. */
   quarantined: {
     ranking: string;
@@ -93,6 +99,7 @@ export async function readStatusReport(
     loaded: string;
     failed: string;
     missing: string;
+    not_available: string;
     first_period: string | null;
     last_period: string | null;
   }>(
@@ -103,14 +110,16 @@ export async function readStatusReport(
      jobs AS (
        SELECT j.period_type, j.region,
               count(*) FILTER (WHERE j.status = 'failed' AND s.id IS NULL) AS failed,
-              count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing
+              count(*) FILTER (WHERE j.status IN ('pending', 'running') AND s.id IS NULL) AS missing,
+              count(*) FILTER (WHERE j.status = 'not_available' AND s.id IS NULL) AS not_available
        FROM fastmoss.etl_jobs j
        LEFT JOIN fastmoss.ranking_snapshots s ON ${sameRankingKey('s', 'j')}
        GROUP BY j.period_type, j.region)
      SELECT coalesce(l.period_type, j.period_type) AS period_type,
             coalesce(l.region, j.region) AS region,
             coalesce(l.loaded, 0) AS loaded, coalesce(j.failed, 0) AS failed,
-            coalesce(j.missing, 0) AS missing, l.first_period, l.last_period
+            coalesce(j.missing, 0) AS missing, coalesce(j.not_available, 0) AS not_available,
+            l.first_period, l.last_period
      FROM loaded l FULL JOIN jobs j ON j.period_type = l.period_type AND j.region = l.region
      ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, j.period_type)),
               coalesce(l.region, j.region)`,
@@ -125,6 +134,7 @@ export async function readStatusReport(
     skipped: number | null;
     succeeded: number | null;
     failed: number | null;
+    not_available: number | null;
     api_calls: number | null;
     end_reason: string | null;
     end_message: string | null;
@@ -133,6 +143,7 @@ export async function readStatusReport(
     // A run whose worker is gone shows as abandoned now; the next run records it (status writes
     // nothing, and may be the read-only role).
     `SELECT id, trigger, started_at, finished_at, planned, skipped, succeeded, failed, api_calls,
+            not_available,
             CASE WHEN ${RUN_WORKER_GONE} THEN 'abandoned' ELSE status END AS status,
             CASE WHEN ${RUN_WORKER_GONE} THEN 'worker_gone' ELSE end_reason END AS end_reason,
             CASE WHEN ${RUN_WORKER_GONE}
@@ -142,25 +153,8 @@ export async function readStatusReport(
      FROM fastmoss.etl_runs r ORDER BY id DESC LIMIT $1`,
     [options.runs ?? 10, WORKER_GONE_MESSAGE],
   );
-  const failures = await pool.query<{
-    region: Region;
-    product_category_id: number | null;
-    creator_category_id: number | null;
-    period_type: PeriodType;
-    period_value: string;
-    order_field: OrderField;
-    attempts: number;
-    api_calls: number;
-    last_error: string | null;
-    finished_at: Date | null;
-    total: string;
-  }>(
-    `SELECT region, product_category_id, creator_category_id, period_type, period_value,
-            order_field, attempts, api_calls, last_error, finished_at, count(*) OVER () AS total
-     FROM fastmoss.etl_jobs WHERE status = 'failed'
-     ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT $1`,
-    [MAX_FAILURES],
-  );
+  const failures = await jobsWithStatus(pool, 'failed');
+  const notAvailable = await jobsWithStatus(pool, 'not_available');
   const quarantined = await pool.query<
     RankingKeyRow & {
       page: number | null;
@@ -217,6 +211,7 @@ export async function readStatusReport(
       loaded: Number(row.loaded),
       failed: Number(row.failed),
       missing: Number(row.missing),
+      notAvailable: Number(row.not_available),
       firstPeriod: row.first_period,
       lastPeriod: row.last_period,
     })),
@@ -230,17 +225,50 @@ export async function readStatusReport(
       skipped: row.skipped,
       succeeded: row.succeeded,
       failed: row.failed,
+      notAvailable: row.not_available,
       apiCalls: row.api_calls,
       end: row.end_reason === null ? null : { reason: row.end_reason, message: row.end_message },
       abandonedAt: row.abandoned_at?.toISOString() ?? null,
     })),
-    failures: failures.rows.map((row) => ({
+    failures: failures.jobs,
+    failuresTotal: failures.total,
+    notAvailable: notAvailable.jobs,
+    notAvailableTotal: notAvailable.total,
+  };
+}
+
+/** The latest MAX_FAILURES jobs in `status`, with their reasons, and how many there are. */
+async function jobsWithStatus(
+  pool: pg.Pool,
+  status: 'failed' | 'not_available',
+): Promise<{ jobs: StatusReport['failures']; total: number }> {
+  const result = await pool.query<{
+    region: Region;
+    product_category_id: number | null;
+    creator_category_id: number | null;
+    period_type: PeriodType;
+    period_value: string;
+    order_field: OrderField;
+    attempts: number;
+    api_calls: number;
+    last_error: string | null;
+    finished_at: Date | null;
+    total: string;
+  }>(
+    `SELECT region, product_category_id, creator_category_id, period_type, period_value,
+            order_field, attempts, api_calls, last_error, finished_at, count(*) OVER () AS total
+     FROM fastmoss.etl_jobs WHERE status = $2
+     ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT $1`,
+    [MAX_FAILURES, status],
+  );
+  return {
+    jobs: result.rows.map((row) => ({
       ranking: rankingKeyLabel(rankingKeyOf(row)),
       attempts: row.attempts,
       apiCalls: row.api_calls,
       reason: row.last_error,
       at: row.finished_at?.toISOString() ?? null,
     })),
-    failuresTotal: Number(failures.rows[0]?.total ?? 0),
+    total: Number(result.rows[0]?.total ?? 0),
   };
 }

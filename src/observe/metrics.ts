@@ -17,7 +17,8 @@ export function reasonLabel(reason: RetryReason): string {
   return reason.replaceAll('-', '_');
 }
 
-export type RankingStatus = 'loaded' | 'failed' | 'skipped';
+/** `not_available`: FastMoss had no data for it yet (code 20001). */
+export type RankingStatus = 'loaded' | 'failed' | 'skipped' | 'not_available';
 
 /** Tables the loader writes, as named in schema `fastmoss`. */
 export type WarehouseTable =
@@ -89,7 +90,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   });
   const rankings = new Counter({
     name: 'etl_rankings_total',
-    help: 'Rankings finished, by status: loaded, failed after retries, or skipped as loaded.',
+    help: 'Rankings finished, by status: loaded, failed after retries, skipped as loaded, or not_available (FastMoss had no data yet, code 20001).',
     labelNames: ['status'] as const,
     registers,
   });
@@ -133,7 +134,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   });
 
   // Zero the known label values so dashboards see 0 rather than "no data" before the first event.
-  for (const status of ['loaded', 'failed', 'skipped'] as const) rankings.inc({ status }, 0);
+  for (const status of ['loaded', 'failed', 'skipped', 'not_available'] as const) {
+    rankings.inc({ status }, 0);
+  }
 
   return {
     registry,

@@ -15,7 +15,13 @@ import { deleteExpiredPages } from '../db/raw-archive.ts';
 import { runEndReasonOf } from '../domain/errors.ts';
 import { rankingKeyLabel } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
-import { describeError, type RankingOutcome, type RunJobsOptions, runJobs } from './run-jobs.ts';
+import {
+  describeError,
+  type JobEnd,
+  type RankingOutcome,
+  type RunJobsOptions,
+  runJobs,
+} from './run-jobs.ts';
 import { openWorkerSession } from './worker-session.ts';
 
 export interface RankingFailure {
@@ -34,12 +40,19 @@ export interface RunSummary {
   skipped: number;
   succeeded: number;
   failed: number;
+  /**
+   * FastMoss had no data for them yet (code 20001): neither loaded nor failed; a later run, or
+   * the schedule's lookback, tries them again. They do not fail the run.
+   */
+  notAvailable: number;
   /** Selected but not finished: the run was stopped, or a run-wide error ended it. */
   unfinished: number;
   apiCalls: number;
   rowsLoaded: number;
   durationMs: number;
   failures: RankingFailure[];
+  /** The rankings counted in `notAvailable`, each with FastMoss's answer. */
+  notAvailableRankings: RankingFailure[];
   /** The run-wide error that stopped the run, if any (a rejected token, an exhausted quota). */
   fatal: string | undefined;
   /** Why the run ended without every ranking loaded, as etl_runs records it; null when it did. */
@@ -52,6 +65,7 @@ export interface LoadRankingsRequest
     | 'fetchRanking'
     | 'loadRanking'
     | 'isRunFatal'
+    | 'isNotAvailable'
     | 'apiCallsOf'
     | 'quarantineOf'
     | 'stopSignal'
@@ -153,7 +167,15 @@ async function recordRunError(pool: Pool, runId: string, error: unknown): Promis
     reason: isConnectionLost(error) ? 'database' : (runEndReasonOf(error) ?? 'error'),
     message: describeError(error),
   };
-  const counts = { planned: 0, skipped: 0, succeeded: 0, failed: 0, apiCalls: 0, rowsLoaded: 0 };
+  const counts = {
+    planned: 0,
+    skipped: 0,
+    succeeded: 0,
+    failed: 0,
+    notAvailable: 0,
+    apiCalls: 0,
+    rowsLoaded: 0,
+  };
   await retryOnConnectionLoss(() => finishRun(pool, runId, 'failed', counts, end)).catch(
     () => undefined,
   );
@@ -180,23 +202,14 @@ async function workRun(
 
   const result = await runJobs({ ...request, jobIds: plan.jobIds, runId, workerId });
 
-  const finishedWith = (status: 'succeeded' | 'failed') =>
+  const finishedWith = (status: JobEnd) =>
     [...result.finished].filter(([, outcome]) => outcome === status).map(([id]) => id);
-  const failedIds = finishedWith('failed');
-  const failedRows = await retryOnConnectionLoss(() =>
-    pool.query<RankingKeyRow & { last_error: string | null }>(
-      `SELECT ${RANKING_KEY_COLUMNS}, last_error
-       FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) ORDER BY id`,
-      [failedIds],
-    ),
-  );
-  const failures = failedRows.rows.map((row) => ({
-    ranking: rankingKeyLabel(rankingKeyOf(row)),
-    reason: row.last_error ?? 'unknown',
-  }));
+  const failures = await reasonsOf(pool, finishedWith('failed'));
+  const notAvailableRankings = await reasonsOf(pool, finishedWith('not_available'));
   const succeeded = finishedWith('succeeded').length;
-  const failed = failedIds.length;
-  const unfinished = plan.jobIds.length - succeeded - failed;
+  const failed = failures.length;
+  const notAvailable = notAvailableRankings.length;
+  const unfinished = plan.jobIds.length - succeeded - failed - notAvailable;
   const { status, end } = runEndOf({
     fatal: result.fatal,
     interrupted: result.interrupted,
@@ -212,11 +225,13 @@ async function workRun(
     skipped: plan.skipped,
     succeeded,
     failed,
+    notAvailable,
     unfinished,
     apiCalls: result.apiCalls,
     rowsLoaded: result.rowsLoaded,
     durationMs: Math.round(performance.now() - started),
     failures,
+    notAvailableRankings,
     fatal: result.fatal ? describeError(result.fatal) : undefined,
     end: end ?? null,
   };
@@ -230,6 +245,7 @@ async function workRun(
         skipped: summary.skipped,
         succeeded,
         failed,
+        notAvailable,
         apiCalls: summary.apiCalls,
         rowsLoaded: summary.rowsLoaded,
       },
@@ -241,4 +257,20 @@ async function workRun(
     await retryOnConnectionLoss(() => deleteExpiredPages(pool, retentionDays));
   }
   return summary;
+}
+
+/** The rankings of these jobs with their last error, in job order. */
+async function reasonsOf(pool: Pool, jobIds: string[]): Promise<RankingFailure[]> {
+  if (jobIds.length === 0) return [];
+  const rows = await retryOnConnectionLoss(() =>
+    pool.query<RankingKeyRow & { last_error: string | null }>(
+      `SELECT ${RANKING_KEY_COLUMNS}, last_error
+       FROM fastmoss.etl_jobs WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [jobIds],
+    ),
+  );
+  return rows.rows.map((row) => ({
+    ranking: rankingKeyLabel(rankingKeyOf(row)),
+    reason: row.last_error ?? 'unknown',
+  }));
 }

@@ -7,6 +7,7 @@ import {
   claimJobs,
   jobStatuses,
   markFailed,
+  markNotAvailable,
   markSucceeded,
   releaseJob,
 } from '../db/ledger.ts';
@@ -34,12 +35,15 @@ export type LoadRanking = (
 export interface RankingOutcome {
   jobId: string;
   key: RankingKey;
-  status: 'succeeded' | 'failed' | 'released';
+  status: JobEnd | 'released';
   apiCalls: number;
   rowsLoaded: number;
   durationMs: number;
   error?: EtlError | Error;
 }
+
+/** How a job of this run ended: loaded, given up, or no data at FastMoss yet (a later run). */
+export type JobEnd = 'succeeded' | 'failed' | 'not_available';
 
 export interface RunJobsOptions {
   pool: Pool;
@@ -53,6 +57,11 @@ export interface RunJobsOptions {
   loadRanking: LoadRanking;
   /** Tells whether an error stops the whole run (a rejected token, an exhausted quota). */
   isRunFatal: (error: unknown) => boolean;
+  /**
+   * Tells whether the API has no data for the ranking yet (FastMoss code 20001): the job is
+   * marked not_available, neither loaded nor failed, for a later run. Default: never.
+   */
+  isNotAvailable?: (error: unknown) => boolean;
   /** Requests made before a fetch failed, if the error knows. */
   apiCallsOf: (error: unknown) => number;
   /**
@@ -81,7 +90,7 @@ export interface RunJobsResult {
    * The ledger alone cannot say: another run's `--force` may set a job pending again after this
    * run saw it loaded.
    */
-  finished: Map<string, 'succeeded' | 'failed'>;
+  finished: Map<string, JobEnd>;
 }
 
 /** Ids at the head of the queue each claim considers. */
@@ -177,6 +186,12 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
         end('released', 0, result.fatal);
         return;
       }
+      if (options.isNotAvailable?.(error)) {
+        const outcome = { workerId, apiCalls, durationMs: elapsed(), error: describeError(error) };
+        await retryOnConnectionLoss(() => markNotAvailable(pool, job.id, outcome));
+        end('not_available', 0, error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
       const failure = {
         workerId,
         apiCalls,
@@ -227,7 +242,11 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       const statuses = await retryOnConnectionLoss(() => jobStatuses(pool, [...heldElsewhere]));
       for (const id of [...heldElsewhere]) {
         const job = statuses.get(id);
-        if (job?.status === 'succeeded' || job?.status === 'failed') {
+        if (
+          job?.status === 'succeeded' ||
+          job?.status === 'failed' ||
+          job?.status === 'not_available'
+        ) {
           result.finished.set(id, job.status);
           heldElsewhere.delete(id);
         } else if (!job) heldElsewhere.delete(id);
