@@ -15,6 +15,7 @@ const db = await useTestDatabase();
 let simulator: Simulator;
 let slow: Simulator;
 let stranger: Simulator;
+let broken: Simulator;
 const readerRole = `records_reader_${randomBytes(4).toString('hex')}`;
 let readerUrl: string;
 
@@ -47,6 +48,7 @@ beforeAll(async () => {
   simulator = await startSimulator({ token: TOKEN });
   slow = await startSimulator({ token: TOKEN, latencyMs: [400, 400] });
   stranger = await startSimulator({ token: 'another-token' });
+  broken = await startSimulator({ token: TOKEN, faults: { rate5xx: 1 } });
   await db.pool.query(`CREATE ROLE ${readerRole} LOGIN PASSWORD 'reader'`);
   const granted = await runCli(['grant-reader', readerRole], { DATABASE_URL: db.url });
   expect(granted.code, granted.stderr).toBe(0);
@@ -60,6 +62,7 @@ afterAll(async () => {
   await simulator.close();
   await slow.close();
   await stranger.close();
+  await broken.close();
   await db.pool.query(`DROP OWNED BY ${readerRole}`);
   await db.pool.query(`DROP ROLE ${readerRole}`);
 });
@@ -101,6 +104,28 @@ describe('the reason a run ended', () => {
     );
     expect(rows).toEqual([{ status: 'succeeded', end_reason: null, end_message: null }]);
   });
+});
+
+describe('a failed ranking in status', () => {
+  it('counts its tries and its API calls, which agree with "gave up after N attempts"', async () => {
+    const args = ['backfill', '--from', '2026-03-05', '--to', '2026-03-05', '--periods', 'day'];
+    const run = await runCli([...args, '--regions', 'JP', '--orderby', 'gmv'], {
+      ...env(broken.url),
+      ETL_MAX_ATTEMPTS: '3',
+    });
+    expect(run.code).toBe(1);
+    const json = await runCli(['status', '--json'], { DATABASE_URL: readerUrl });
+    const report = JSON.parse(json.stdout) as {
+      failures: { ranking: string; attempts: number; apiCalls: number; reason: string }[];
+    };
+    const failure = report.failures.find((entry) => entry.ranking.startsWith('JP'));
+    expect(failure).toMatchObject({ attempts: 1, apiCalls: 3 });
+    expect(failure?.reason).toMatch(/gave up after 3 attempts/);
+    expect(broken.counters.total).toBe(3);
+    const text = await runCli(['status'], { DATABASE_URL: readerUrl });
+    expect(text.stdout).toContain(`${failure?.ranking} (1 try, 3 api calls): `);
+    expect(text.stdout).not.toMatch(/\(\d+ attempts\)/);
+  }, 60_000);
 });
 
 describe('a run whose process was SIGKILLed', () => {

@@ -88,4 +88,19 @@ describe('createMetrics', () => {
     const withProcess = createMetrics({ processMetrics: true });
     expect(await withProcess.registry.metrics()).toContain('process_cpu_seconds_total');
   });
+  it('counts runs by trigger, status and end reason, and keeps only the last run as info', async () => {
+    const metrics = createMetrics();
+    metrics.runFinished({ trigger: 'scheduled', status: 'succeeded', reason: null });
+    metrics.runFinished({ trigger: 'backfill', status: 'failed', reason: 'auth' });
+    metrics.runFinished({ trigger: 'backfill', status: 'failed', reason: 'auth' });
+    metrics.rankingsSkipped(3);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(
+      'etl_runs_total{trigger="scheduled",status="succeeded",reason="none"} 1',
+    );
+    expect(text).toContain('etl_runs_total{trigger="backfill",status="failed",reason="auth"} 2');
+    expect(text).toContain('etl_last_run_info{trigger="backfill",status="failed",reason="auth"} 1');
+    expect(text).not.toContain('etl_last_run_info{trigger="scheduled"');
+    expect(await sample(metrics, 'etl_rankings_total', { status: 'skipped' })).toBe(3);
+  });
 });
