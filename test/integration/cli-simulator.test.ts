@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { TOP_CREATOR_PATH } from '../../src/fastmoss/request-body.ts';
+import { signatureV2 } from '../../src/fastmoss/signature.ts';
 import { runCli, startCli } from '../support/cli.ts';
 
 const BODY = JSON.stringify({
@@ -96,5 +97,52 @@ describe('fastmoss-etl simulator', () => {
     const result = await runCli(['simulator', '--rate-429', '1.5'], {});
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^fastmoss-etl: --rate-429: /);
+  });
+
+  it('issues tokens of --token-ttl seconds and serves calls signed with --client-secret', async () => {
+    const cli = await startSimulatorCli(
+      [
+        '--auth',
+        'signed',
+        '--client-id',
+        'id-9',
+        '--client-secret',
+        'flag-secret',
+        '--token-ttl',
+        '30',
+      ],
+      {},
+    );
+    const { url } = cli;
+    const token = await fetch(`${url}/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'id-9', client_secret: 'flag-secret' }),
+    }).then((response) => response.json() as Promise<{ data: { access_token: string } }>);
+    expect(token).toMatchObject({ code: 0, data: { expires_in: 30 } });
+    const body = JSON.stringify({
+      filter: { region: 'US', date_info: { type: 'day', value: '2026-04-01' } },
+      page: 1,
+      pagesize: 2,
+    });
+    const path = '/live/v1/rank/topCreator';
+    const query = new URLSearchParams({
+      client_id: 'id-9',
+      access_token: token.data.access_token,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      sign: signatureV2('flag-secret', path, Buffer.from(body)),
+      signature_version: '2',
+    });
+    const signed = await fetch(`${url}${path}?${query}`, { method: 'POST', body });
+    query.set('sign', signatureV2('other-secret', path, Buffer.from(body)));
+    const forged = await fetch(`${url}${path}?${query}`, { method: 'POST', body });
+
+    expect(signed.status).toBe(200);
+    expect(forged.status).toBe(401);
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('export FASTMOSS_CLIENT_ID=id-9');
+    expect(result.stdout).not.toContain('flag-secret');
   });
 });

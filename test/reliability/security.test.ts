@@ -98,6 +98,78 @@ describe('the token', () => {
   }, 60_000);
 });
 
+describe('signed mode credentials', () => {
+  const clientId = 'rel-client-id';
+  const secret = 'rel-client-5ecret-H3m8';
+  const signedRange = { from: '2026-02-10', to: '2026-02-12', periods: 'day', regions: 'US,GB' };
+
+  it('the secret, access and refresh tokens never reach logs, errors, status or any readable column', async () => {
+    const signed = await startSimulator({
+      signed: { clientId, clientSecret: secret },
+    });
+    try {
+      const env = (extra: Record<string, string> = {}) =>
+        reliabilityEnv(db.url, signed.url, {
+          FASTMOSS_TOKEN: '',
+          FASTMOSS_CLIENT_ID: clientId,
+          FASTMOSS_CLIENT_SECRET: secret,
+          LOG_LEVEL: 'debug',
+          ETL_RPS: '20',
+          ETL_MAX_ATTEMPTS: '3',
+          ...extra,
+        });
+      const outputs: CliResult[] = [];
+      signed.setFaults({ script: ['429', '5xx', 'envelope'] });
+      outputs.push(await runCli([...backfillArgs(signedRange), '--json'], env()));
+      signed.setFaults({});
+      // The stored token is still valid by its clock, but the server has ended it: its refusal
+      // echoes the access token presented, and the refresh answers with new tokens.
+      signed.signed?.expireAccessTokens();
+      outputs.push(
+        await runCli(
+          [...backfillArgs({ ...signedRange, from: '2026-02-13', to: '2026-02-13' }), '--json'],
+          env(),
+        ),
+      );
+      // A wrong secret: the token endpoint's refusal echoes it.
+      outputs.push(
+        await runCli(
+          [...backfillArgs({ ...signedRange, from: '2026-02-14', to: '2026-02-14' }), '--json'],
+          env({ FASTMOSS_CLIENT_SECRET: `${secret}-wrong` }),
+        ),
+      );
+      outputs.push(await runCli(['status'], env()), await runCli(['status', '--json'], env()));
+
+      expect(outputs.map((output) => output.code)).toEqual([0, 0, 1, 0, 0]);
+      const { byOutcome } = signed.counters;
+      expect(byOutcome.tokenExpired).toBeGreaterThan(0);
+      expect(byOutcome.tokenRefused).toBe(1);
+      expect(byOutcome.badSignature).toBe(0);
+      const issued = signed.signed?.issuedTokens() ?? [];
+      expect(issued.length).toBe(4);
+      const captured = outputs.map((output) => output.stdout + output.stderr).join('\n');
+      expect(captured.length).toBeGreaterThan(1000);
+      for (const value of [secret, ...issued]) {
+        expect(captured).not.toContain(value);
+        expect(await columnsContaining(value)).toEqual([]);
+      }
+      const stored = await observer.query<{ sealed_token: string }>(
+        'SELECT sealed_token FROM fastmoss_private.access_tokens',
+      );
+      expect(stored.rows).toHaveLength(1);
+      for (const value of issued) expect(stored.rows[0]?.sealed_token).not.toContain(value);
+      recordFigures('signed-mode-leak', {
+        cliRuns: outputs.length,
+        tokensIssued: issued.length,
+        bytesOfOutputSearched: captured.length,
+        leaks: 0,
+      });
+    } finally {
+      await signed.close();
+    }
+  }, 120_000);
+});
+
 describe('SQL', () => {
   /**
    * What SQL text may interpolate: a module constant (KEY_COLUMNS), a fragment builder called
