@@ -26,9 +26,16 @@ function action<A extends unknown[]>(command: (...args: A) => Promise<ExitCode>)
   };
 }
 
-/** The environment variables about what the API costs, listed under the top-level help. */
+/** The environment variables about credentials and what the API costs, under the top-level help. */
 const ENVIRONMENT_HELP = `
 Environment (see README.md for every variable):
+  FASTMOSS_BASE_URL      the API (default https://openapi.fastmoss.com; FastMoss's
+                         development host: https://openapi.test.fastmoss.com)
+  FASTMOSS_TOKEN         bearer mode: Authorization: Bearer <token>
+  FASTMOSS_CLIENT_ID, FASTMOSS_CLIENT_SECRET
+                         signed mode (signature version 2): tokens from /v1/token, renewed
+                         before they expire, shared by every process on the database
+                         (set one mode only; no credential is ever printed)
   FASTMOSS_PAGE_SIZE     pagesize asked for, 1..100 (default 100); a smaller cap FastMoss
                          enforces (free plans: 10) is learnt once and kept in Postgres`;
 

@@ -49,6 +49,8 @@ export interface ClassifyContext {
   label?: string;
   /** Removes the token from any text the server sent back (some APIs echo it). */
   redact: (text: string) => string;
+  /** The settings a refused credential points to; default `FASTMOSS_TOKEN` (bearer mode). */
+  credentials?: string;
 }
 
 export type ResponseVerdict =
@@ -156,7 +158,10 @@ function errorForStatus(
 ): FastmossError {
   const what = `FastMoss answered ${context.where} with HTTP ${status}${said}`;
   if (status === 401) {
-    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+    return new AuthError(
+      `${what}. Check ${context.credentials ?? 'FASTMOSS_TOKEN'}; the run stops.`,
+      details,
+    );
   }
   if (status >= 500 || status === 408 || status === 425) {
     return new TransientError(what, 'server-error', details);
@@ -171,7 +176,10 @@ function errorForStatus(
     return new QuotaError(`${what}. The account's quota looks used up; the run stops.`, details);
   }
   if (status === 403) {
-    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+    return new AuthError(
+      `${what}. Check ${context.credentials ?? 'FASTMOSS_TOKEN'}; the run stops.`,
+      details,
+    );
   }
   if (status === 429) return new TransientError(what, 'rate-limited', details);
   return new InvalidRequestError(`${what}. The request was refused as sent; not retried.`, details);
@@ -226,7 +234,10 @@ function errorForEnvelope(
   const what = `FastMoss refused ${context.where} with code ${envelope.code}${said}`;
   const { message, code } = envelope;
   if (AUTH_WORDS.test(message))
-    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+    return new AuthError(
+      `${what}. Check ${context.credentials ?? 'FASTMOSS_TOKEN'}; the run stops.`,
+      details,
+    );
   if (QUOTA_WORDS.test(message)) {
     return new QuotaError(`${what}. The account's quota looks used up; the run stops.`, details);
   }
@@ -239,7 +250,10 @@ function errorForEnvelope(
   }
   const httpLike = code >= 1000 ? Math.floor(code / 100) : code;
   if (httpLike === 401 || httpLike === 403) {
-    return new AuthError(`${what}. Check FASTMOSS_TOKEN; the run stops.`, details);
+    return new AuthError(
+      `${what}. Check ${context.credentials ?? 'FASTMOSS_TOKEN'}; the run stops.`,
+      details,
+    );
   }
   if (httpLike === 429) return new TransientError(what, 'rate-limited', details);
   if (httpLike >= 400 && httpLike < 500) {

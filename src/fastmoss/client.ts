@@ -195,6 +195,8 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   const prefix = url.pathname.replace(/\/+$/, '');
   const auth = createAuth(options, `${url.origin}${prefix}`, tokenCall, emit);
   const redact = (text: string): string => redactSecrets(text, auth.secrets());
+  const credentials =
+    auth.mode === 'bearer' ? 'FASTMOSS_TOKEN' : 'FASTMOSS_CLIENT_ID and FASTMOSS_CLIENT_SECRET';
 
   const pool = new Pool(url.origin, {
     connections: Math.ceil(options.concurrency),
@@ -230,7 +232,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     }
     emit({ type: 'request-started', attempt: attemptNo, ...meta });
     const startedAt = performance.now();
-    const context = { where, page: meta.page, label: meta.label, redact };
+    const context = { where, page: meta.page, label: meta.label, redact, credentials };
     let verdict: ReturnType<typeof classifyResponse>;
     let status: number | undefined;
     let bodyText = '';

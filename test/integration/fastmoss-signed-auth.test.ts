@@ -131,6 +131,23 @@ describe('signed mode', () => {
     expect(simulator.counters.total).toBe(5);
   });
 
+  it('a call still refused after one renewal fails as AuthError naming the signed-mode settings', async () => {
+    const simulator = await signedSimulator();
+    simulator.setFaults({ script: ['unauthorized', 'unauthorized'] });
+    const { client } = signedClient(simulator);
+
+    const error = await rejection(client.fetchPage(key, 1));
+
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toContain('Check FASTMOSS_CLIENT_ID and FASTMOSS_CLIENT_SECRET');
+    expect(simulator.counters.byOutcome).toMatchObject({
+      tokenIssued: 1,
+      tokenRefreshed: 1,
+      unauthorized: 2,
+    });
+    expect(simulator.counters.total).toBe(4);
+  });
+
   it('obtains a new token when the refresh is refused', async () => {
     const simulator = await signedSimulator();
     const { client } = signedClient(simulator);
