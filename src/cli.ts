@@ -37,7 +37,9 @@ Environment (see README.md for every variable):
                          before they expire, shared by every process on the database
                          (set one mode only; no credential is ever printed)
   FASTMOSS_PAGE_SIZE     pagesize asked for, 1..100 (default 100); a smaller cap FastMoss
-                         enforces (free plans: 10) is learnt once and kept in Postgres`;
+                         enforces (free plans: 10) is learnt once and kept in Postgres
+  ETL_MAX_CALLS_PER_DAY  most API calls per UTC day, every process on the database together
+                         (default: no cap); once reached, no request starts until 00:00 UTC`;
 
 /** The contract's exit codes, under the help of the commands that fetch. */
 const EXIT_CODES_HELP = `
@@ -97,7 +99,9 @@ program
 
 program
   .command('status')
-  .description('what is loaded, missing and failed, and the last runs')
+  .description(
+    "what is loaded, missing and failed, the last runs, and today's API calls against ETL_MAX_CALLS_PER_DAY",
+  )
   .option('--json', 'print one JSON object')
   .addOption(new Option('--runs <n>', 'how many recent runs to list').default('10'))
   .action(action((flags: { json?: boolean; runs: string }) => status(loadConfig(), flags)));

@@ -44,6 +44,8 @@ export interface Config {
   credentials: FastmossCredentials | undefined;
   /** The `pagesize` asked (FASTMOSS_PAGE_SIZE); a smaller cap the API enforces is learnt. */
   pageSize: number;
+  /** Most API calls per UTC day, every process on the database together; unset: no cap. */
+  maxCallsPerDay: number | undefined;
   concurrency: number;
   rps: number;
   maxAttempts: number;
@@ -232,6 +234,10 @@ export function loadConfig(env: Env = process.env): Config {
       1,
       MAX_PAGE_SIZE,
     ),
+    maxCallsPerDay:
+      env.ETL_MAX_CALLS_PER_DAY === undefined || env.ETL_MAX_CALLS_PER_DAY.trim() === ''
+        ? undefined
+        : integerIn('ETL_MAX_CALLS_PER_DAY', env.ETL_MAX_CALLS_PER_DAY, 0, 1, 1_000_000_000),
     concurrency: integerIn('ETL_CONCURRENCY', env.ETL_CONCURRENCY, 4, 1, 256),
     rps: positiveNumber('ETL_RPS', env.ETL_RPS, 5),
     maxAttempts: integerIn('ETL_MAX_ATTEMPTS', env.ETL_MAX_ATTEMPTS, 5, 1, 100),

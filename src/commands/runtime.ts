@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { credentialSecrets, requireCredentials } from '../config.ts';
 import { postgresAccessTokenStore } from '../db/access-token-store.ts';
-import { sharedStartGate } from '../db/api-budget.ts';
+import { callsToday, sharedStartGate } from '../db/api-budget.ts';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import type { RunTrigger } from '../db/ledger.ts';
 import { loadRanking } from '../db/load.ts';
@@ -14,6 +14,7 @@ import {
   type FastmossClient,
   type FastmossEvent,
 } from '../fastmoss/client.ts';
+import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
 import { FastmossError, isFatalToRun, NotAvailableError } from '../fastmoss/errors.ts';
 import type { RequestStartGate } from '../fastmoss/limiter.ts';
 import { fetchRanking } from '../fastmoss/ranking.ts';
@@ -131,7 +132,11 @@ export async function openRuntime(
     announce: (message) => logger.info(message),
     poolMax: config.concurrency * 2 + 2,
   });
-  budget = sharedStartGate(db.pool, { api: config.baseUrl, rps: config.rps });
+  budget = sharedStartGate(db.pool, {
+    api: config.baseUrl,
+    rps: config.rps,
+    maxCallsPerDay: config.maxCallsPerDay,
+  });
   tokenStore = postgresAccessTokenStore(db.pool);
   try {
     // A restart while migrating: the migration rolled back and is applied again.
@@ -141,6 +146,10 @@ export async function openRuntime(
     await client?.close();
     throw error;
   }
+  metrics.observeDailyCalls(
+    async () => (await callsToday(db.pool, config.baseUrl)).calls,
+    config.maxCallsPerDay,
+  );
   return {
     config,
     logger,
@@ -191,7 +200,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
       metrics.rowsWritten('ranking_top_lives', loaded.topLives);
       return { rowsLoaded: loaded.entries + loaded.topLives };
     },
-    isRunFatal: isFatalToRun,
+    isRunFatal: (error) => isFatalToRun(error) || error instanceof DailyCallCapError,
     isNotAvailable: (error) => error instanceof NotAvailableError,
     apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
     quarantineOf,

@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import type { Config } from '../config.ts';
 import { PRIORITY, readLastGoodCycle } from '../db/ledger.ts';
 import { startMetricsServer } from '../observe/http-server.ts';
+import type { RunSummary } from '../pipeline/load-rankings.ts';
 import { createPgCycleLock } from '../schedule/cycle-lock.ts';
-import { checkCycleCrons, cyclesForRunNow } from '../schedule/cycles.ts';
+import { checkCycleCrons, cyclesForRunNow, spendCapResumeAt } from '../schedule/cycles.ts';
 import { startScheduler } from '../schedule/scheduler.ts';
 import { plansForCycles } from './cycle-plans.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -35,21 +36,50 @@ export async function schedule(config: Config): Promise<ExitCode> {
   const signalled = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
   void signalled.then(() => stop.abort());
   // Slots missed while no scheduler ran (graphile-worker's catch-up): fill what is missing or
-  // failed in every cycle's window, without forcing, before cron takes over.
-  const catchUp = await runPlans(runtime, {
-    trigger: 'scheduled',
-    plans: plansForCycles(
-      config,
-      cyclesForRunNow(new Date(), config.lookbackDays, config.crons).map((cycle) => ({
-        ...cycle,
-        force: false,
-      })),
-    ),
-    priority: PRIORITY.scheduled,
-    runOptions: { catchUp: true },
-    stopSignal: stop.signal,
-  });
-  logger.info({ summary: catchUp }, `catch-up: ${formatSummary(catchUp)}`);
+  // failed in every cycle's window, without forcing, before cron takes over. The same run
+  // resumes the day after ETL_MAX_CALLS_PER_DAY stopped one, so weekly and monthly rankings the
+  // cap left pending do not wait for their next slot.
+  const catchUp = (runOptions: Record<string, unknown>) =>
+    runPlans(runtime, {
+      trigger: 'scheduled',
+      plans: plansForCycles(
+        config,
+        cyclesForRunNow(new Date(), config.lookbackDays, config.crons).map((cycle) => ({
+          ...cycle,
+          force: false,
+        })),
+      ),
+      priority: PRIORITY.scheduled,
+      runOptions,
+      stopSignal: stop.signal,
+    });
+  let resumeTimer: NodeJS.Timeout | undefined;
+  const resumeIfCapped = (summary: RunSummary | undefined): void => {
+    if (summary?.end?.reason !== 'spend_cap' || resumeTimer || stop.signal.aborted) return;
+    const at = spendCapResumeAt(new Date());
+    logger.warn(
+      { resumeAt: at.toISOString() },
+      `ETL_MAX_CALLS_PER_DAY reached: rankings not fetched stay pending; resuming at ${at.toISOString()}`,
+    );
+    resumeTimer = setTimeout(() => {
+      resumeTimer = undefined;
+      void catchUp({ catchUp: true, resumedAfterSpendCap: true })
+        .then((resumed) => {
+          logger.info(
+            { summary: resumed },
+            `resumed after the spend cap: ${formatSummary(resumed)}`,
+          );
+          resumeIfCapped(resumed);
+        })
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'resuming after the spend cap failed'),
+        );
+    }, at.getTime() - Date.now());
+    resumeTimer.unref();
+  };
+  const caughtUp = await catchUp({ catchUp: true });
+  logger.info({ summary: caughtUp }, `catch-up: ${formatSummary(caughtUp)}`);
+  resumeIfCapped(caughtUp);
 
   const scheduler = startScheduler({
     crons: config.crons,
@@ -58,11 +88,13 @@ export async function schedule(config: Config): Promise<ExitCode> {
     runCycle: async (kind, firedAt) => {
       const summary = await runScheduledCycle(runtime, kind, firedAt, { stopSignal: stop.signal });
       if (summary) logger.info({ cycle: kind, summary }, formatSummary(summary));
+      resumeIfCapped(summary);
     },
   });
 
   const signal = await signalled;
   logger.info({ signal }, 'scheduler stopping: the running cycle finishes its rankings in flight');
+  clearTimeout(resumeTimer);
   await scheduler.stop();
   await metricsServer?.close();
   await runtime.close();

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { callsToday } from '../db/api-budget.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { checkSchemaCurrent, schemaErrorOf } from '../db/schema-state.ts';
 import { readStatusReport, type StatusReport } from '../db/status-report.ts';
@@ -23,9 +24,18 @@ export async function status(
   });
   try {
     await checkSchemaCurrent(db.pool, db.url);
-    const report = await readStatusReport(db.pool, { runs }).catch((error: unknown) => {
-      throw schemaErrorOf(error, db.url) ?? error;
-    });
+    const report: StatusWithSpend = await readStatusReport(db.pool, { runs })
+      .then(async (read) => ({
+        ...read,
+        apiCallsToday: {
+          api: config.baseUrl,
+          ...(await callsToday(db.pool, config.baseUrl)),
+          cap: config.maxCallsPerDay ?? null,
+        },
+      }))
+      .catch((error: unknown) => {
+        throw schemaErrorOf(error, db.url) ?? error;
+      });
     process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatStatus(report)}\n`);
     return EXIT.ok;
   } finally {
@@ -49,8 +59,28 @@ function runEndLines(report: StatusReport): string[] {
     });
 }
 
-export function formatStatus(report: StatusReport): string {
+/** Today's API calls (UTC), every process on the database together, against ETL_MAX_CALLS_PER_DAY. */
+export interface DailySpend {
+  api: string;
+  day: string;
+  calls: number;
+  /** ETL_MAX_CALLS_PER_DAY; null when unset. */
+  cap: number | null;
+}
+
+export type StatusWithSpend = StatusReport & { apiCallsToday?: DailySpend };
+
+function formatSpend(spend: DailySpend): string {
+  const against =
+    spend.cap === null
+      ? 'no daily cap (ETL_MAX_CALLS_PER_DAY unset)'
+      : `of ${spend.cap} (ETL_MAX_CALLS_PER_DAY)${spend.calls >= spend.cap ? ': reached, no request starts before 00:00 UTC' : `, ${spend.cap - spend.calls} left`}`;
+  return `api calls today (${spend.day} UTC, ${spend.api}): ${spend.calls} ${against}`;
+}
+
+export function formatStatus(report: StatusWithSpend): string {
   const sections: string[] = [];
+  if (report.apiCallsToday) sections.push(formatSpend(report.apiCallsToday));
   sections.push(
     report.coverage.length === 0
       ? 'coverage: nothing loaded or planned yet'

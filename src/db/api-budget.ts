@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
 import type { RequestStartGate } from '../fastmoss/limiter.ts';
 import { retryOnConnectionLoss } from './connection-retry.ts';
 
@@ -14,6 +15,10 @@ import { retryOnConnectionLoss } from './connection-retry.ts';
  * loop, a slow reply) followed by another process's punctual start would put two starts closer
  * than a spacing. So the gate converts the moment to its own clock, never early, and a start
  * that would be more than MAX_LATENESS_MS late gives its moment up and reserves a new one.
+ *
+ * The same statement counts the start against the day's spend cap (fastmoss.api_daily_calls,
+ * ETL_MAX_CALLS_PER_DAY): FastMoss charges per call, so the count is taken before the request
+ * starts, whatever its answer.
  */
 
 /** A little over a second, so starts fit the upstream's one-second window despite jitter; the
@@ -30,25 +35,83 @@ export interface ReservedStart {
   databaseNowMs: number;
 }
 
-/** Reserves the next start of `api`, `spacingMs` after the one before. */
+/** The day's calls had reached the cap: no moment was reserved, nothing was counted. */
+export interface RefusedStart {
+  capReached: { cap: number; day: string };
+}
+
+/**
+ * Reserves the next start of `api`, `spacingMs` after the one before. With `count`, the start is
+ * also one call of today's (UTC) count in fastmoss.api_daily_calls, refused once the count has
+ * reached `maxCallsPerDay` (null: no cap): the count and the moment are taken in one statement,
+ * under the counter row's lock, so processes together never start more than the cap. A moment
+ * given up for lateness is reserved again without `count`, as the same call.
+ */
+export async function reserveCountedStart(
+  db: pg.Pool | pg.ClientBase,
+  api: string,
+  spacingMs: number,
+  spend: { count: boolean; maxCallsPerDay: number | null },
+): Promise<ReservedStart | RefusedStart> {
+  const result = await db.query<{
+    slot_ms: number | null;
+    database_now_ms: number;
+    day: string;
+  }>(
+    `WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS day),
+     spend AS (
+       INSERT INTO fastmoss.api_daily_calls AS d (api, day, calls)
+       SELECT $1, today.day, 1 FROM today WHERE $3::boolean
+       ON CONFLICT (api, day) DO UPDATE SET calls = d.calls + 1
+         WHERE $4::integer IS NULL OR d.calls < $4::integer
+       RETURNING calls),
+     slot AS (
+       INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
+       SELECT $1, clock_timestamp() + make_interval(secs => $2::float8 / 1000)
+        WHERE NOT $3::boolean OR EXISTS (SELECT 1 FROM spend)
+       ON CONFLICT (api) DO UPDATE
+         SET next_start_at = greatest(b.next_start_at, clock_timestamp())
+                             + make_interval(secs => $2::float8 / 1000)
+       RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2)::float8 AS slot_ms)
+     SELECT (SELECT slot_ms FROM slot) AS slot_ms,
+            (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms,
+            (SELECT to_char(day, 'YYYY-MM-DD') FROM today) AS day`,
+    [api, spacingMs, spend.count, spend.maxCallsPerDay],
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error('the api_budget upsert returned no row');
+  if (row.slot_ms === null) {
+    return { capReached: { cap: spend.maxCallsPerDay ?? 0, day: row.day } };
+  }
+  return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
+}
+
+/** Reserves the next start of `api`, `spacingMs` after the one before, counting no call. */
 export async function reserveRequestStart(
   db: pg.Pool | pg.ClientBase,
   api: string,
   spacingMs: number,
 ): Promise<ReservedStart> {
-  const result = await db.query<{ slot_ms: number; database_now_ms: number }>(
-    `INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
-     VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 / 1000))
-     ON CONFLICT (api) DO UPDATE
-       SET next_start_at = greatest(b.next_start_at, clock_timestamp())
-                           + make_interval(secs => $2::float8 / 1000)
-     RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2)::float8 AS slot_ms,
-               (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms`,
-    [api, spacingMs],
+  const reserved = await reserveCountedStart(db, api, spacingMs, {
+    count: false,
+    maxCallsPerDay: null,
+  });
+  if ('capReached' in reserved) throw new Error('an uncounted start cannot reach the cap');
+  return reserved;
+}
+
+/** API calls started today (UTC) for `api` by every process on the database. */
+export async function callsToday(
+  db: pg.Pool | pg.ClientBase,
+  api: string,
+): Promise<{ day: string; calls: number }> {
+  const result = await db.query<{ day: string; calls: number }>(
+    `SELECT to_char(t.day, 'YYYY-MM-DD') AS day, coalesce(d.calls, 0)::integer AS calls
+       FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS day) t
+       LEFT JOIN fastmoss.api_daily_calls d ON d.api = $1 AND d.day = t.day`,
+    [api],
   );
-  const row = result.rows[0];
-  if (!row) throw new Error('the api_budget upsert returned no row');
-  return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
+  return result.rows[0] ?? { day: new Date().toISOString().slice(0, 10), calls: 0 };
 }
 
 /**
@@ -92,21 +155,35 @@ class ClockOffset {
   }
 }
 
-/** The client's start gate over the shared budget: at most `rps` starts per window, together. */
+/**
+ * The client's start gate over the shared budget: at most `rps` starts per window, together, and
+ * with `maxCallsPerDay` at most that many starts per UTC day; past it, DailyCallCapError.
+ */
 export function sharedStartGate(
   pool: pg.Pool,
-  options: { api: string; rps: number; windowMs?: number; now?: () => number },
+  options: {
+    api: string;
+    rps: number;
+    maxCallsPerDay?: number;
+    windowMs?: number;
+    now?: () => number;
+  },
 ): RequestStartGate {
   const spacingMs = (options.windowMs ?? SHARED_WINDOW_MS) / options.rps;
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const offset = new ClockOffset();
+  const maxCallsPerDay = options.maxCallsPerDay ?? null;
   return {
     async waitForStart() {
-      for (;;) {
-        // A lost connection (a Postgres restart) delays the request instead of failing its ranking.
+      for (let count = true; ; count = false) {
+        // A lost connection (a Postgres restart) delays the request instead of failing its
+        // ranking; a count taken just before the loss may then be taken twice, erring low.
         const reserved = await retryOnConnectionLoss(() =>
-          reserveRequestStart(pool, options.api, spacingMs),
+          reserveCountedStart(pool, options.api, spacingMs, { count, maxCallsPerDay }),
         );
+        if ('capReached' in reserved) {
+          throw new DailyCallCapError(reserved.capReached.cap, reserved.capReached.day);
+        }
         offset.observe(reserved.databaseNowMs - now());
         const startAt = reserved.slotMs - offset.value;
         const waitMs = startAt - now();

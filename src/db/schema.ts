@@ -317,6 +317,23 @@ export const apiBudget = fastmoss.table('api_budget', {
 });
 
 /**
+ * API calls started per UTC day, per API, by every process on this database: the spend counter
+ * ETL_MAX_CALLS_PER_DAY is checked against, taken in the same statement as the rate slot.
+ */
+export const apiDailyCalls = fastmoss.table(
+  'api_daily_calls',
+  {
+    api: text('api').notNull(),
+    day: date('day').notNull(),
+    calls: integer('calls').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.api, t.day] }),
+    check('api_daily_calls_calls_check', sql`${t.calls} >= 0`),
+  ],
+);
+
+/**
  * Limits of the FastMoss plan behind an API, learnt from its answers, so every process and later
  * run starts from them: the page size it serves at most.
  */

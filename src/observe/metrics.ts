@@ -52,6 +52,14 @@ export interface Metrics {
    * reads from etl_runs, so the gauge and the health check agree (also after a restart).
    */
   cycleSucceeded(at: Date): void;
+  /**
+   * Exports today's API calls (UTC, every process on the database, read at each scrape by
+   * `readCallsToday`) and ETL_MAX_CALLS_PER_DAY, when set.
+   */
+  observeDailyCalls(
+    readCallsToday: () => Promise<number>,
+    maxCallsPerDay: number | undefined,
+  ): void;
 }
 
 /** How a run ended, as metric labels; `reason` is etl_runs.end_reason, `none` when it loaded all. */
@@ -140,6 +148,27 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
 
   return {
     registry,
+    observeDailyCalls(readCallsToday, maxCallsPerDay) {
+      if (registry.getSingleMetric('fastmoss_api_calls_today')) return;
+      new Gauge({
+        name: 'fastmoss_api_calls_today',
+        help: 'API calls started today (UTC) by every process on this database, the count ETL_MAX_CALLS_PER_DAY is checked against.',
+        registers,
+        async collect() {
+          try {
+            this.set(await readCallsToday());
+          } catch {
+            // The database is away: the scrape keeps the last value rather than failing.
+          }
+        },
+      });
+      if (maxCallsPerDay === undefined) return;
+      new Gauge({
+        name: 'fastmoss_api_calls_per_day_cap',
+        help: 'ETL_MAX_CALLS_PER_DAY: most API calls per UTC day, every process on this database together.',
+        registers,
+      }).set(maxCallsPerDay);
+    },
     requestFinished(outcome, seconds) {
       requests.inc({ outcome: outcomeLabel(outcome) });
       requestDuration.observe({ outcome: outcomeLabel(outcome) }, seconds);

@@ -150,7 +150,9 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
       if (stopped() || result.fatal) throw new ReleasedError();
       const ranking = await options.fetchRanking(job.key);
       apiCalls = ranking.apiCalls;
-      if (released.has(job.id) || result.fatal) throw new ReleasedError();
+      // Fetched whole before a run-wide stop (another ranking reached the spend cap, say): its
+      // calls are spent, so it is loaded rather than fetched again another day.
+      if (released.has(job.id)) throw new ReleasedError();
       const { rowsLoaded } = await options.loadRanking(ranking, {
         runId,
         withinTransaction: async (tx) => {

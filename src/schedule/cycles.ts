@@ -129,3 +129,15 @@ export function cyclesForRunNow(
     force: due.has(kind),
   }));
 }
+
+/** How long after 00:00 UTC a run stopped by ETL_MAX_CALLS_PER_DAY resumes: past clock skew. */
+export const SPEND_CAP_RESUME_DELAY_MS = 60_000;
+
+/**
+ * When a scheduler whose run reached ETL_MAX_CALLS_PER_DAY at `now` resumes: just after the next
+ * 00:00 UTC, when the database's count of the day starts again.
+ */
+export function spendCapResumeAt(now: Date): Date {
+  const nextDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return new Date(nextDay + SPEND_CAP_RESUME_DELAY_MS);
+}

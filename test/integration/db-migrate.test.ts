@@ -131,7 +131,7 @@ describe('migrateDatabase', () => {
     expect(kept.rows).toEqual([{ id: 4, name: 'Beauty' }]);
   });
 
-  it('creates the nine contract tables, the raw archive, quarantine, API budget and plan limits in schema fastmoss', async () => {
+  it('creates the nine contract tables, the raw archive, quarantine, API budget, daily calls and plan limits in schema fastmoss', async () => {
     const { rows } = await migrated.pool.query<{ table_name: string }>(
       `select table_name from information_schema.tables
         where table_schema = 'fastmoss' and table_type = 'BASE TABLE'
@@ -139,6 +139,7 @@ describe('migrateDatabase', () => {
     );
     expect(rows.map((row) => row.table_name)).toEqual([
       'api_budget',
+      'api_daily_calls',
       'api_plan_limits',
       'creator_categories',
       'creators',

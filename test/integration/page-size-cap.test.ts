@@ -109,7 +109,7 @@ describe('a plan that caps page size at 10', () => {
       `SELECT total, entry_count, flags FROM fastmoss.ranking_snapshots`,
     );
     expect(snapshot.rows).toEqual([{ total: TOTAL, entry_count: TOTAL, flags: [] }]);
-  });
+  }, 120_000);
 
   it('asks later rankings, in a new process, for 10 rows from page 1: 44 calls each', async () => {
     const before = fake.requests.length;
@@ -128,7 +128,7 @@ describe('a plan that caps page size at 10', () => {
         });
       }
     }
-  });
+  }, 120_000);
 
   it('backfill --dry-run estimates calls at the known cap, and says so', async () => {
     const json = await runCli(
@@ -148,7 +148,7 @@ describe('a plan that caps page size at 10', () => {
     expect(text.stdout).toContain('skip 5 already loaded');
     expect(text.stdout).toContain('at most 250 API calls');
     expect(text.stdout).toContain('10 rows a page (a cap FastMoss enforces');
-  });
+  }, 120_000);
 
   it('rebuild reconstructs the exact rankings from the archived 10-row pages, with no call', async () => {
     const archived = await db.pool.query<{ page_size: number; n: string }>(
@@ -172,7 +172,7 @@ describe('a plan that caps page size at 10', () => {
       contiguous: true,
       uids: fakeUids(first),
     });
-  });
+  }, 120_000);
 });
 
 describe('page size on a server without a cap', () => {
@@ -200,7 +200,7 @@ describe('page size on a server without a cap', () => {
       simulator.url,
     ]);
     expect(limits.rowCount).toBe(0);
-  });
+  }, 120_000);
 
   it('FASTMOSS_PAGE_SIZE=30 loads 500 rows in 17 calls, the last page asked at 25 for the 500 rule', async () => {
     const key = keyWithTotal((total) => total >= 500, { orderField: 'gmv' });
@@ -221,7 +221,7 @@ describe('page size on a server without a cap', () => {
       uids: rankingRows(key, 1, 500).map((row) => row.creator.uid),
     });
     expect(rankingTotal(key)).toBeGreaterThanOrEqual(500);
-  });
+  }, 120_000);
 
   it('exits 2 before any call for a FASTMOSS_PAGE_SIZE outside 1..100', async () => {
     simulator.reset();
@@ -234,5 +234,5 @@ describe('page size on a server without a cap', () => {
       expect(result.stderr).toContain('FASTMOSS_PAGE_SIZE must be an integer from 1 to 100');
     }
     expect(simulator.counters.total).toBe(0);
-  });
+  }, 120_000);
 });

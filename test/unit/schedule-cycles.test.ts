@@ -6,6 +6,7 @@ import {
   cyclesForRunNow,
   DEFAULT_CRONS,
   dueCyclesToday,
+  spendCapResumeAt,
 } from '../../src/schedule/cycles.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -161,5 +162,19 @@ describe('checkCycleCrons', () => {
     const crons = { ...DEFAULT_CRONS, weekly: '0 3 * * Funday' };
     expect(() => checkCycleCrons(crons)).toThrow(ConfigError);
     expect(() => checkCycleCrons(crons)).toThrow(/weekly cycle/);
+  });
+});
+
+describe('spendCapResumeAt', () => {
+  it('resumes a minute after the next 00:00 UTC, across month and year ends', () => {
+    expect(spendCapResumeAt(new Date('2026-04-02T10:15:00Z')).toISOString()).toBe(
+      '2026-04-03T00:01:00.000Z',
+    );
+    expect(spendCapResumeAt(new Date('2026-12-31T23:59:59Z')).toISOString()).toBe(
+      '2027-01-01T00:01:00.000Z',
+    );
+    expect(spendCapResumeAt(new Date('2026-02-28T00:00:00Z')).toISOString()).toBe(
+      '2026-03-01T00:01:00.000Z',
+    );
   });
 });
