@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Config } from '../config.ts';
 import { PRIORITY } from '../db/ledger.ts';
 import { planBackfill } from '../plan/plan.ts';
@@ -10,6 +9,7 @@ import type { ExitCode } from './exit-codes.ts';
 import { openRuntime } from './runtime.ts';
 import { SIMULATOR_DEFAULT_TOKEN } from './simulator-options.ts';
 import { exitCodeOf, formatSummary } from './summary.ts';
+import { untilTerminated } from './termination.ts';
 
 /** The simulator runs in this process on localhost, so the demo may ask it for much more than the real API's quota allows. */
 const DEMO_RPS = 50;
@@ -91,7 +91,7 @@ export async function demo(
             '',
           ].join('\n'),
         );
-        await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+        await untilTerminated();
         process.stdout.write('stopping Postgres and the simulator\n');
       } else if (embedded) {
         process.stdout.write(

@@ -1,10 +1,7 @@
 import { createProgressReporter, type ProgressReporter } from '../observe/progress.ts';
 import type { RunSummary } from '../pipeline/load-rankings.ts';
 import { type RunPlansRequest, type Runtime, runPlans } from './runtime.ts';
-import { installShutdown } from './shutdown.ts';
-
-/** How long rankings in flight may finish after SIGINT / SIGTERM before they are given back. */
-const SHUTDOWN_GRACE_MS = 20_000;
+import { installShutdown, SHUTDOWN_GRACE_MS } from './shutdown.ts';
 
 /** A foreground run: progress on stderr, clean shutdown on a signal, the summary returned. */
 export async function executeRun(
@@ -14,9 +11,9 @@ export async function executeRun(
 ): Promise<RunSummary> {
   const shutdown = installShutdown({
     graceMs: SHUTDOWN_GRACE_MS,
-    onSignal: (signal) =>
+    onSignal: (reason) =>
       runtime.logger.warn(
-        { signal },
+        { reason },
         'stopping: no new rankings are claimed; rankings in flight finish (signal again to stop now)',
       ),
   });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Config } from '../config.ts';
 import { PRIORITY, readLastGoodCycle } from '../db/ledger.ts';
 import { startMetricsServer } from '../observe/http-server.ts';
@@ -11,17 +10,31 @@ import { EXIT, type ExitCode } from './exit-codes.ts';
 import { readHealth } from './health.ts';
 import { openRuntime, runPlans } from './runtime.ts';
 import { runScheduledCycle } from './scheduled-cycle.ts';
+import { installShutdown, SHUTDOWN_GRACE_MS, type Shutdown } from './shutdown.ts';
 import { formatSummary } from './summary.ts';
 
-/** `schedule`: the long-running daemon. Stops cleanly on SIGTERM / SIGINT. */
+/**
+ * `schedule`: the long-running daemon. On SIGTERM / SIGINT / SIGHUP (or its parent exiting) it
+ * claims nothing more, lets the running cycle's rankings in flight finish (up to the grace
+ * period, or until a second signal), gives back the rest and exits 0.
+ */
 export async function schedule(config: Config): Promise<ExitCode> {
   checkCycleCrons(config.crons);
+  // From the start: a signal while Postgres starts or migrations run still ends in a clean stop.
+  const shutdown = installShutdown({ graceMs: SHUTDOWN_GRACE_MS });
+  try {
+    return await runScheduler(config, shutdown);
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function runScheduler(config: Config, shutdown: Shutdown): Promise<ExitCode> {
   const runtime = await openRuntime(config, { api: true, migrate: true });
   const { logger, metrics, db } = runtime;
   // A restarted scheduler reports the last good cycle on record, as /healthz does, not 0.
   const lastGood = await readLastGoodCycle(db.pool);
   if (lastGood.at !== null) metrics.cycleSucceeded(lastGood.at);
-  const stop = new AbortController();
   const metricsServer =
     config.metricsPort === undefined
       ? undefined
@@ -33,8 +46,6 @@ export async function schedule(config: Config): Promise<ExitCode> {
   if (metricsServer)
     logger.info(`metrics on ${metricsServer.url}/metrics, health on ${metricsServer.url}/healthz`);
 
-  const signalled = Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
-  void signalled.then(() => stop.abort());
   // Slots missed while no scheduler ran (graphile-worker's catch-up): fill what is missing or
   // failed in every cycle's window, without forcing, before cron takes over. The same run
   // resumes the day after ETL_MAX_CALLS_PER_DAY stopped one, so weekly and monthly rankings the
@@ -51,11 +62,12 @@ export async function schedule(config: Config): Promise<ExitCode> {
       ),
       priority: PRIORITY.scheduled,
       runOptions,
-      stopSignal: stop.signal,
+      stopSignal: shutdown.stopSignal,
+      abortSignal: shutdown.abortSignal,
     });
   let resumeTimer: NodeJS.Timeout | undefined;
   const resumeIfCapped = (summary: RunSummary | undefined): void => {
-    if (summary?.end?.reason !== 'spend_cap' || resumeTimer || stop.signal.aborted) return;
+    if (summary?.end?.reason !== 'spend_cap' || resumeTimer || shutdown.stopSignal.aborted) return;
     const at = spendCapResumeAt(new Date());
     logger.warn(
       { resumeAt: at.toISOString() },
@@ -86,14 +98,20 @@ export async function schedule(config: Config): Promise<ExitCode> {
     lock: createPgCycleLock(db.pool),
     logger,
     runCycle: async (kind, firedAt) => {
-      const summary = await runScheduledCycle(runtime, kind, firedAt, { stopSignal: stop.signal });
+      const summary = await runScheduledCycle(runtime, kind, firedAt, {
+        stopSignal: shutdown.stopSignal,
+        abortSignal: shutdown.abortSignal,
+      });
       if (summary) logger.info({ cycle: kind, summary }, formatSummary(summary));
       resumeIfCapped(summary);
     },
   });
 
-  const signal = await signalled;
-  logger.info({ signal }, 'scheduler stopping: the running cycle finishes its rankings in flight');
+  const reason = await shutdown.requested;
+  logger.info(
+    { reason },
+    'scheduler stopping: the running cycle finishes its rankings in flight (signal again to stop now)',
+  );
   clearTimeout(resumeTimer);
   await scheduler.stop();
   await metricsServer?.close();

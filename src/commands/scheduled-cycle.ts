@@ -19,7 +19,7 @@ export async function runScheduledCycle(
   runtime: Runtime,
   kind: CycleKind,
   firedAt: Date,
-  options: { stopSignal?: AbortSignal } = {},
+  options: { stopSignal?: AbortSignal; abortSignal?: AbortSignal } = {},
 ): Promise<RunSummary | undefined> {
   const slot = cycleSlot(kind, firedAt);
   const earlier = await retryOnConnectionLoss(() =>
@@ -39,5 +39,6 @@ export async function runScheduledCycle(
     priority: PRIORITY.scheduled,
     runOptions: { slot, cycle },
     stopSignal: options.stopSignal,
+    abortSignal: options.abortSignal,
   });
 }

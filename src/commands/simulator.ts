@@ -1,10 +1,10 @@
-import { once } from 'node:events';
 import type { Config } from '../config.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { resolveSimulatorOptions, type SimulatorFlags } from './simulator-options.ts';
+import { untilTerminated } from './termination.ts';
 
-/** `simulator`: the bundled FastMoss-compatible API, standalone, until SIGINT / SIGTERM. */
+/** `simulator`: the bundled FastMoss-compatible API, standalone, until SIGINT / SIGTERM (or its parent exits). */
 export async function simulator(flags: SimulatorFlags, config: Config): Promise<ExitCode> {
   const { server, tokenSource } = resolveSimulatorOptions(flags, config.credentials);
   const running = await startSimulator(server);
@@ -38,7 +38,7 @@ export async function simulator(flags: SimulatorFlags, config: Config): Promise<
       '',
     ].join('\n'),
   );
-  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  await untilTerminated();
   await running.close();
   process.stdout.write(`simulator stopped after ${running.counters.total} requests\n`);
   return EXIT.ok;

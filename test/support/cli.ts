@@ -15,15 +15,14 @@ export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env };
 }
 
-/** Starts `fastmoss-etl ...args` as a real subprocess. */
-export function startCli(
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: cliEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Collects a subprocess's output and resolves when every holder of its pipes has closed them
+ * (the process, and any orphan it left holding them).
+ */
+export function collectOutput(child: ChildProcess): {
+  done: Promise<CliResult>;
+  output(): string;
+} {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -36,7 +35,19 @@ export function startCli(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { child, done };
+  return { done, output: () => stdout + stderr };
+}
+
+/** Starts `fastmoss-etl ...args` as a real subprocess. */
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { child, done: collectOutput(child).done };
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
