@@ -1,9 +1,12 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/connect.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { ROOT_CLUSTERS_DIR } from '../../src/db/embedded-location.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 
 const root = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-embedded-'));
 afterAll(async () => {
@@ -56,4 +59,49 @@ describe('startEmbeddedPostgres', () => {
       await second.stop();
     }
   }, 120_000);
+});
+
+describe('the embedded default (openDatabase without DATABASE_URL)', () => {
+  it.runIf(process.getuid?.() === 0)(
+    'as root in a directory the postgres user cannot enter: keeps the cluster in /var/lib behind a symlink, found again next time',
+    async () => {
+      const home = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-private-'));
+      await chmod(home, 0o700);
+      let clusterDir: string | undefined;
+      try {
+        const announced: string[] = [];
+        const first = await openDatabase(undefined, {
+          cwd: home,
+          announce: (line) => announced.push(line),
+        });
+        try {
+          await first.pool.query('create table kept (note text)');
+          await first.pool.query("insert into kept values ('still here')");
+        } finally {
+          await first.close();
+        }
+        const link = path.join(home, '.fastmoss-etl', 'postgres');
+        expect((await lstat(link)).isSymbolicLink()).toBe(true);
+        const dataDir = await readlink(link);
+        clusterDir = path.dirname(dataDir);
+        expect(path.dirname(clusterDir)).toBe(ROOT_CLUSTERS_DIR);
+        expect(announced[0]).toContain(`.fastmoss-etl/postgres -> ${dataDir}`);
+        // Postgres's own files, not the checkout's, and nothing of it in the private directory.
+        expect(readdirSync(path.join(home, '.fastmoss-etl'))).toEqual(['postgres']);
+
+        const second = await openDatabase(undefined, { cwd: home });
+        try {
+          const { rows } = await second.pool.query('select note from kept');
+          expect(rows).toEqual([{ note: 'still here' }]);
+        } finally {
+          await second.close();
+        }
+      } finally {
+        await rm(home, { recursive: true, force: true });
+        if (clusterDir !== undefined) await rm(clusterDir, { recursive: true, force: true });
+      }
+      expect(clusterDir !== undefined && existsSync(clusterDir)).toBe(false);
+    },
+    120_000,
+  );
 });
