@@ -8,7 +8,8 @@ import {
   type Selection,
 } from '../config.ts';
 import { ConfigError } from '../domain/errors.ts';
-import { type IsoDate, parseIsoDate, utcToday } from '../plan/periods.ts';
+import { type IsoDate, utcToday } from '../plan/periods.ts';
+import { checkDateOrder, dateFlag } from './date-flags.ts';
 
 /** `backfill` flags as commander hands them over: strings and booleans, all optional. */
 export const backfillFlagsSchema = z.object({
@@ -34,12 +35,6 @@ export interface BackfillOptions {
   json: boolean;
 }
 
-function isoDate(flag: string, value: string): IsoDate {
-  if (!parseIsoDate(value))
-    throw new ConfigError(`${flag} must be a date like 2026-04-01, got '${value}'`);
-  return value;
-}
-
 /** Flags over the environment's selection; a flag left out keeps the configured value. */
 export function resolveBackfillOptions(
   flags: BackfillFlags,
@@ -47,14 +42,25 @@ export function resolveBackfillOptions(
   now: Date,
 ): BackfillOptions {
   const parsed = backfillFlagsSchema.parse(flags);
-  if (parsed.from === undefined) throw new ConfigError('backfill needs --from YYYY-MM-DD');
-  const from = isoDate('--from', parsed.from);
-  const to = parsed.to === undefined ? utcToday(now) : isoDate('--to', parsed.to);
-  if (from > to) throw new ConfigError(`--from ${from} is after --to ${to}`);
+  if (parsed.from === undefined) {
+    throw new ConfigError(
+      'backfill needs --from YYYY-MM-DD, the first day to load (--to defaults to today)',
+    );
+  }
+  const from = dateFlag('--from', parsed.from);
+  const to = parsed.to === undefined ? undefined : dateFlag('--to', parsed.to);
+  const today = utcToday(now);
+  if (from > today) {
+    throw new ConfigError(
+      `--from ${from} is in the future (today is ${today}, UTC): a ranking is loaded once its ` +
+        'period has ended, so nothing in this range can be loaded yet',
+    );
+  }
+  if (to !== undefined) checkDateOrder(from, to);
   const base = config.selection;
   return {
     from,
-    to,
+    to: to ?? today,
     force: parsed.force,
     dryRun: parsed.dryRun,
     json: parsed.json,

@@ -15,6 +15,13 @@ import {
 } from 'date-fns';
 import type { PeriodType } from '../domain/ranking.ts';
 
+/**
+ * The first day FastMoss can have a ranking for: TikTok Shop's first market (Indonesia) opened
+ * in April 2021, and every later market opened after it, so no live-commerce sales (hence no
+ * ranking) exist before. A backfill from earlier would only plan empty rankings and spend calls.
+ */
+export const EARLIEST_RANKING_DAY = '2021-04-01';
+
 /** A calendar date as `YYYY-MM-DD`. Periods are UTC calendar days; no time of day is involved. */
 export type IsoDate = string;
 
@@ -38,7 +45,9 @@ export function parseIsoDate(text: string): UTCDate | undefined {
   const match = DAY_RE.exec(text);
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new UTCDate(year, month - 1, day);
+  // Not `new UTCDate(year, ...)`: the Date constructor reads years 0..99 as 1900..1999.
+  const date = new UTCDate(0);
+  date.setFullYear(year, month - 1, day);
   if (date.getFullYear() !== year || date.getMonth() !== month - 1 || date.getDate() !== day) {
     return undefined;
   }

@@ -172,8 +172,8 @@ describe('exit codes', () => {
 
   it.each([
     [['backfill', '--from', '2026-04-01', '--bogus'], "unknown option '--bogus'"],
-    [['backfill', '--from', '2026-02-30'], '--from must be a date like 2026-04-01'],
-    [['backfill', '--from', '2026-04-05', '--to', '2026-04-01'], 'is after --to'],
+    [['backfill', '--from', '2026-02-30'], '--from 2026-02-30 is not a day of the calendar'],
+    [['backfill', '--from', '2026-04-05', '--to', '2026-04-01'], 'is before --from 2026-04-05'],
     [['backfill', '--from', '2026-04-01', '--regions', 'US,XX'], "unknown region 'XX'"],
     [['backfill', '--from', '2026-04-01', '--orderby', 'views'], "unknown value 'views'"],
     [['frobnicate'], "unknown command 'frobnicate'"],

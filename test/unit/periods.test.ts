@@ -3,6 +3,7 @@ import {
   endedPeriodsOverlapping,
   hasEnded,
   isValidPeriodValue,
+  parseIsoDate,
   periodBounds,
   periodContaining,
 } from '../../src/plan/periods.ts';
@@ -61,6 +62,12 @@ describe('periods', () => {
     expect(isValidPeriodValue('day', '2026-4-1')).toBe(false);
     expect(isValidPeriodValue('month', '2026-13')).toBe(false);
     expect(periodBounds('month', '2024-02')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
+  });
+
+  it('reads years before 100 as themselves, not as 19xx as the Date constructor would', () => {
+    expect(parseIsoDate('0001-01-01')?.getFullYear()).toBe(1);
+    expect(parseIsoDate('0099-12-31')?.getFullYear()).toBe(99);
+    expect(isValidPeriodValue('day', '0001-01-01')).toBe(true);
   });
 
   it('counts a period as ended only once its last day is before today in UTC', () => {
