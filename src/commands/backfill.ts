@@ -4,6 +4,7 @@ import { openDatabase } from '../db/open-database.ts';
 import { readPageSizeCap } from '../db/page-size-cap.ts';
 import { MAX_PAGE_SIZE, MAX_RANKING_ROWS } from '../domain/ranking.ts';
 import { pagesNeeded } from '../fastmoss/page-plan.ts';
+import { formatDuration } from '../observe/duration.ts';
 import { planBackfill } from '../plan/plan.ts';
 import { type BackfillFlags, resolveBackfillOptions } from './backfill-options.ts';
 import { executeRun } from './execute-run.ts';
@@ -81,7 +82,7 @@ export async function backfill(flags: BackfillFlags, config: Config, now: Date):
           : `dry run ${options.from}..${options.to}: would fetch ${report.rankings} rankings, ` +
               `skip ${report.skipped} already loaded; at most ${report.maxApiCalls} API calls ` +
               `(at least ${report.minApiCalls}) at ${pageSizeNote(report)}, ` +
-              `up to ${report.maxSeconds}s at ${report.rps} requests/s\n`,
+              `up to ${formatDuration(report.maxSeconds)} at ${report.rps} requests/s\n`,
       );
       return EXIT.ok;
     } finally {

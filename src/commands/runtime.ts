@@ -8,6 +8,7 @@ import { loadRanking } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../db/open-database.ts';
 import { pageSizeCapStore } from '../db/page-size-cap.ts';
+import { rankingKeyLabel } from '../domain/ranking.ts';
 import type { AccessTokenStore } from '../fastmoss/access-token-store.ts';
 import {
   createFastmossClient,
@@ -22,7 +23,7 @@ import { createLogger, type Logger } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
 import { loadRankings, type RunSummary } from '../pipeline/load-rankings.ts';
 import { quarantineOf } from '../pipeline/quarantine-reason.ts';
-import type { RankingOutcome } from '../pipeline/run-jobs.ts';
+import { describeError, type RankingOutcome } from '../pipeline/run-jobs.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 
 /** What a command works with: config, logs, metrics, the database and, when needed, the API. */
@@ -32,6 +33,8 @@ export interface Runtime {
   metrics: Metrics;
   db: OpenDatabase;
   client: FastmossClient | undefined;
+  /** Retries the client has scheduled since it opened; a run reports its own share. */
+  retriesScheduled(): number;
   close(): Promise<void>;
 }
 
@@ -58,7 +61,8 @@ function recordClientEvent(event: FastmossEvent, metrics: Metrics, logger: Logge
       break;
     case 'retry-scheduled':
       metrics.retryScheduled(event.reason);
-      logger.info(
+      // Retries are routine against a flaky API: counted in the run's summary, logged at debug.
+      logger.debug(
         {
           ranking: event.label,
           page: event.page,
@@ -99,6 +103,7 @@ export async function openRuntime(
   // which opens after the client.
   let budget: RequestStartGate | undefined;
   let tokenStore: AccessTokenStore | undefined;
+  let retries = 0;
   client =
     credentials === undefined
       ? undefined
@@ -122,7 +127,10 @@ export async function openRuntime(
           rps: config.rps,
           maxAttempts: config.maxAttempts,
           timeoutMs: config.requestTimeoutMs,
-          onEvent: (event) => recordClientEvent(event, metrics, logger),
+          onEvent: (event) => {
+            if (event.type === 'retry-scheduled') retries++;
+            recordClientEvent(event, metrics, logger);
+          },
           startGate: {
             waitForStart: async () => budget?.waitForStart(),
             slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
@@ -156,6 +164,7 @@ export async function openRuntime(
     metrics,
     db,
     client,
+    retriesScheduled: () => retries,
     async close() {
       await client?.close();
       await db.close();
@@ -179,6 +188,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
   const { client, db, config, metrics, logger } = runtime;
   if (client === undefined) throw new Error('runPlans needs a runtime opened with api: true');
   const pageSizeCaps = pageSizeCapStore(db.pool, config.baseUrl);
+  const retriesBefore = runtime.retriesScheduled();
   const summary = await loadRankings({
     ...request,
     onPlanned: (plan) => {
@@ -205,6 +215,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
     quarantineOf,
     rawRetentionDays: config.rawRetentionDays,
+    retries: () => runtime.retriesScheduled() - retriesBefore,
     onOutcome: (outcome) => {
       // A ranking given back (shutdown, a run-wide error) is none of loaded, failed or skipped.
       if (outcome.status !== 'released') {
@@ -214,7 +225,9 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
         );
       }
       if (outcome.status === 'failed') {
-        logger.warn({ ranking: outcome.key, reason: outcome.error?.message }, 'ranking failed');
+        const ranking = rankingKeyLabel(outcome.key);
+        const reason = outcome.error ? describeError(outcome.error) : 'unknown';
+        logger.warn({ ranking, reason }, 'ranking failed');
       }
       request.onOutcome?.(outcome);
     },

@@ -45,26 +45,38 @@ export interface SimulatorFlags {
   pageSizeCap?: string;
 }
 
-const rate = z.coerce.number().min(0).max(1).optional();
+/** A decimal as typed: no hex, no exponent, no `Infinity`, no empty string read as 0. */
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .transform(Number);
+const integer = z
+  .string()
+  .trim()
+  .regex(/^-?\d+$/)
+  .transform(Number);
+
+const rate = decimal.pipe(z.number().min(0).max(1)).optional();
 const latencyRange = z
   .string()
-  .regex(/^\d+,\d+$/, 'give min,max in milliseconds, e.g. 20,80')
+  .regex(/^\d+,\d+$/)
   .transform((text) => text.split(',').map(Number) as [number, number])
-  .refine(([min, max]) => min <= max, 'min must not exceed max')
+  .refine(([min, max]) => min <= max)
   .optional();
 
 const flagsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65_535).default(SIMULATOR_DEFAULT_PORT),
-  host: z.string().min(1).default('127.0.0.1'),
+  port: integer.pipe(z.number().min(0).max(65_535)).default(SIMULATOR_DEFAULT_PORT),
+  host: z.string().trim().min(1).default('127.0.0.1'),
   token: z.string().min(1).optional(),
-  auth: z.enum(['bearer', 'signed'], { error: 'expected bearer or signed' }).default('bearer'),
+  auth: z.enum(['bearer', 'signed']).default('bearer'),
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
-  tokenTtl: z.coerce.number().int().min(1).max(31_536_000).optional(),
+  tokenTtl: integer.pipe(z.number().min(1).max(31_536_000)).optional(),
   refresh: z.boolean().default(true),
-  rps: z.coerce.number().positive().optional(),
+  rps: decimal.pipe(z.number().positive()).optional(),
   latencyMs: latencyRange,
-  seed: z.coerce.number().int().optional(),
+  seed: integer.pipe(z.number().safe()).optional(),
   rate429: rate,
   rate5xx: rate,
   rateHtml: rate,
@@ -79,34 +91,48 @@ const flagsSchema = z.object({
   rate30002: rate,
   rate30003: rate,
   rate40001: rate,
-  envelope: z.enum(['msg', 'message'], { error: 'give msg or message' }).default('msg'),
-  retryAfter: z.coerce.number().int().min(0).optional(),
-  stallMs: z.coerce.number().int().min(0).optional(),
-  pageSizeCap: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  envelope: z.enum(['msg', 'message']).default('msg'),
+  retryAfter: integer.pipe(z.number().min(0).max(86_400)).optional(),
+  stallMs: integer.pipe(z.number().min(0).max(3_600_000)).optional(),
+  pageSizeCap: integer.pipe(z.number().min(1).max(MAX_PAGE_SIZE)).optional(),
 });
 
-const FLAG_NAMES: Record<string, string> = {
-  rate429: 'rate-429',
-  rate5xx: 'rate-5xx',
-  rateHtml: 'rate-html',
-  rateStall: 'rate-stall',
-  rateTruncated: 'rate-truncated',
-  rateReset: 'rate-reset',
-  rateEnvelope: 'rate-envelope',
-  rateQuota: 'rate-quota',
-  rate10001: 'rate-10001',
-  rate20001: 'rate-20001',
-  rate30001: 'rate-30001',
-  rate30002: 'rate-30002',
-  rate30003: 'rate-30003',
-  rate40001: 'rate-40001',
-  retryAfter: 'retry-after',
-  stallMs: 'stall-ms',
-  latencyMs: 'latency-ms',
-  pageSizeCap: 'page-size-cap',
-  clientId: 'client-id',
-  clientSecret: 'client-secret',
-  tokenTtl: 'token-ttl',
+type FlagField = keyof typeof flagsSchema.shape;
+
+const RATE_RULE = 'a share from 0 to 1, e.g. 0.2';
+const rateFlag = (flag: string) => ({ flag, rule: RATE_RULE });
+
+/** Each flag's name and what it takes, as the one-line error says it (not zod's own text). */
+const FLAG_RULES: Record<FlagField, { flag: string; rule: string }> = {
+  port: { flag: 'port', rule: 'an integer from 0 to 65535 (0: any free port)' },
+  host: { flag: 'host', rule: 'an address to listen on, e.g. 127.0.0.1' },
+  token: { flag: 'token', rule: 'a non-empty token' },
+  auth: { flag: 'auth', rule: 'bearer or signed' },
+  clientId: { flag: 'client-id', rule: 'a non-empty client id' },
+  clientSecret: { flag: 'client-secret', rule: 'a non-empty client secret' },
+  tokenTtl: { flag: 'token-ttl', rule: 'whole seconds from 1 to 31536000' },
+  refresh: { flag: 'no-refresh', rule: 'given without a value' },
+  rps: { flag: 'rps', rule: 'a positive number of requests per second' },
+  latencyMs: { flag: 'latency-ms', rule: 'min,max in milliseconds with min <= max, e.g. 20,80' },
+  seed: { flag: 'seed', rule: 'an integer' },
+  rate429: rateFlag('rate-429'),
+  rate5xx: rateFlag('rate-5xx'),
+  rateHtml: rateFlag('rate-html'),
+  rateStall: rateFlag('rate-stall'),
+  rateTruncated: rateFlag('rate-truncated'),
+  rateReset: rateFlag('rate-reset'),
+  rateEnvelope: rateFlag('rate-envelope'),
+  rateQuota: rateFlag('rate-quota'),
+  rate10001: rateFlag('rate-10001'),
+  rate20001: rateFlag('rate-20001'),
+  rate30001: rateFlag('rate-30001'),
+  rate30002: rateFlag('rate-30002'),
+  rate30003: rateFlag('rate-30003'),
+  rate40001: rateFlag('rate-40001'),
+  envelope: { flag: 'envelope', rule: 'msg or message' },
+  retryAfter: { flag: 'retry-after', rule: 'whole seconds from 0 to 86400' },
+  stallMs: { flag: 'stall-ms', rule: 'whole milliseconds from 0 to 3600000' },
+  pageSizeCap: { flag: 'page-size-cap', rule: `an integer from 1 to ${MAX_PAGE_SIZE}` },
 };
 
 export interface ResolvedSimulatorOptions {
@@ -125,9 +151,12 @@ export function resolveSimulatorOptions(
 ): ResolvedSimulatorOptions {
   const parsed = flagsSchema.safeParse(flags);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = String(issue?.path[0] ?? '');
-    throw new ConfigError(`--${FLAG_NAMES[field] ?? field}: ${issue?.message ?? 'invalid value'}`);
+    const field = String(parsed.error.issues[0]?.path[0] ?? '') as FlagField;
+    const { flag, rule } = FLAG_RULES[field] ?? { flag: field, rule: 'a valid value' };
+    // A credential is never echoed, even a malformed one.
+    const secret = field === 'token' || field === 'clientSecret';
+    const given = secret ? '' : `, got '${String(flags[field] ?? '')}'`;
+    throw new ConfigError(`--${flag} must be ${rule}${given}`);
   }
   const options = parsed.data;
   const faults: FaultOptions = {

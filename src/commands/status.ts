@@ -4,6 +4,7 @@ import { openDatabase } from '../db/open-database.ts';
 import { checkSchemaCurrent, schemaErrorOf } from '../db/schema-state.ts';
 import { readStatusReport, type StatusReport } from '../db/status-report.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { formatDuration } from '../observe/duration.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { createCommandLogger } from './runtime.ts';
@@ -108,6 +109,7 @@ export function formatStatus(report: StatusWithSpend): string {
             'status',
             'started',
             'finished',
+            'took',
             'planned',
             'skipped',
             'loaded',
@@ -121,6 +123,7 @@ export function formatStatus(report: StatusWithSpend): string {
             runStatusText(run),
             run.startedAt,
             run.finishedAt,
+            run.finishedAt === null ? null : runDuration(run.startedAt, run.finishedAt),
             run.planned,
             run.skipped,
             run.succeeded,
@@ -147,6 +150,11 @@ export function formatStatus(report: StatusWithSpend): string {
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** How long a finished run took, as a person reads it. */
+function runDuration(startedAt: string, finishedAt: string): string {
+  return formatDuration((Date.parse(finishedAt) - Date.parse(startedAt)) / 1000);
 }
 
 function more(total: number, listed: number): string[] {

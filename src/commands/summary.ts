@@ -1,3 +1,4 @@
+import { formatDuration } from '../observe/duration.ts';
 import type { RunSummary } from '../pipeline/load-rankings.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 
@@ -13,13 +14,12 @@ const MAX_FAILURES_LISTED = 50;
 
 /** The human summary printed at the end of a run. */
 export function formatSummary(summary: RunSummary): string {
-  const seconds = (summary.durationMs / 1000).toFixed(1);
   const lines = [
-    `run ${summary.runId} (${summary.trigger}) ${summary.status} in ${seconds}s`,
+    `run ${summary.runId} (${summary.trigger}) ${summary.status} in ${formatDuration(summary.durationMs / 1000)}`,
     `  rankings: ${summary.selected} selected, ${summary.skipped} already loaded, ` +
       `${summary.succeeded} loaded, ${summary.failed} failed, ` +
       `${summary.notAvailable} not available yet, ${summary.unfinished} unfinished`,
-    `  api calls: ${summary.apiCalls}; rows written: ${summary.rowsLoaded}`,
+    `  api calls: ${summary.apiCalls} (${summary.retries} of them retries); rows written: ${summary.rowsLoaded}`,
   ];
   if (summary.fatal) lines.push(`  stopped: ${summary.fatal}`);
   if (summary.notAvailable > 0) {

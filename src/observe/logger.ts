@@ -1,5 +1,6 @@
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { stderrTerminal } from './terminal.ts';
 
 export type { Logger } from 'pino';
 
@@ -28,7 +29,10 @@ export interface LoggerOptions {
    * is called for every line, so values learnt later (a renewed access token) are covered too.
    */
   secrets?: readonly string[] | (() => readonly string[]);
-  /** Where lines go; stderr unless given (stdout is kept for command output such as --json). */
+  /**
+   * Where lines go; stderr unless given (stdout is kept for command output such as --json). On
+   * stderr, lines are printed above the progress bar, never into it.
+   */
   destination?: DestinationStream;
 }
 
@@ -56,12 +60,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const given = options.secrets ?? [];
   const secrets = typeof given === 'function' ? given : () => given;
   const pretty = options.pretty ?? process.stderr.isTTY === true;
-  const sink = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const sink: DestinationStream = options.destination ?? {
+    write: (line: string) => stderrTerminal().print(line),
+  };
   const prettify = pretty
     ? prettyFactory({
         colorize: options.destination === undefined && process.stderr.isTTY === true,
         translateTime: 'UTC:yyyy-mm-dd HH:MM:ss',
         ignore: 'pid,hostname',
+        // One event, one line: a person scans a terminal line by line (errors keep their stack).
+        singleLine: true,
       })
     : undefined;
   const censoring: DestinationStream = {

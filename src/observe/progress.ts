@@ -1,9 +1,5 @@
-/** Where progress goes: stderr, or a fake in tests. */
-export interface ProgressStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+import { formatDuration } from './duration.ts';
+import { createTerminal, stderrTerminal, type Terminal, type TerminalStream } from './terminal.ts';
 
 export interface ProgressCounts {
   /** Rankings finished, whatever their outcome. */
@@ -18,15 +14,6 @@ export interface ProgressReporter {
   rankingFinished(outcome: ProgressOutcome): void;
   /** Stops reporting and clears the bar; prints nothing, as the caller prints the summary. */
   finish(): void;
-}
-
-/** `45s`, `2m05s`, `1h02m`: short enough for one terminal line. */
-export function formatDuration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  if (whole < 60) return `${whole}s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
-  const minutes = Math.floor(whole / 60);
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** Rankings finished per second so far; 0 before any time has passed. */
@@ -61,28 +48,31 @@ export function formatProgress(
     `${bar}${counts.done}/${counts.total} rankings ${Math.floor(fraction * 100)}%`,
     `${counts.failed} failed`,
     formatRate(progressRate(counts.done, elapsedSeconds)),
-    `ETA ${eta === undefined ? '--' : formatDuration(eta)}`,
+    `ETA ${eta === undefined ? '--' : formatDuration(Math.round(eta))}`,
   ].join(' | ');
 }
 
-const CLEAR_LINE = '\r\x1b[2K';
 const REDRAW_MS = 100;
 
 /**
- * On a terminal, one line redrawn in place (at most every 100 ms, and every second while idle so
- * the rate and ETA stay current). Elsewhere, as in a log file, a plain line every
- * `intervalSeconds` and at each further 10% of the total.
+ * On a terminal, the bottom line redrawn in place (at most every 100 ms, and every second while
+ * idle so the rate and ETA stay current), with log lines printed above it. Elsewhere, as in a log
+ * file, a plain line every `intervalSeconds` and at each further 10% of the total.
  */
 export function createProgressReporter(options: {
   total: number;
-  stream?: ProgressStream;
+  /** Where to draw: stderr's terminal (shared with the logger) unless given. */
+  stream?: TerminalStream;
+  terminal?: Terminal;
   clock?: () => number;
   intervalSeconds?: number;
 }): ProgressReporter {
-  const stream = options.stream ?? process.stderr;
+  const terminal =
+    options.terminal ??
+    (options.stream === undefined ? stderrTerminal() : createTerminal(options.stream));
   const clock = options.clock ?? Date.now;
   const intervalMs = (options.intervalSeconds ?? 30) * 1000;
-  const tty = stream.isTTY === true;
+  const tty = terminal.isTTY;
   const counts: ProgressCounts = { done: 0, failed: 0, total: options.total };
   const startedAt = clock();
   let lastWriteAt = Number.NEGATIVE_INFINITY;
@@ -95,15 +85,12 @@ export function createProgressReporter(options: {
     const now = clock();
     if (tty) {
       if (!force && now - lastWriteAt < REDRAW_MS) return;
-      const columns = stream.columns ?? 0;
-      const text = line();
-      // A line wider than the terminal wraps, and \r would then redraw only its last part.
-      stream.write(CLEAR_LINE + (columns > 1 ? text.slice(0, columns - 1) : text));
+      terminal.setStatus(line());
     } else {
       const decile = counts.total > 0 ? Math.floor((counts.done * 10) / counts.total) : 10;
       if (!force && decile <= lastDecile && now - lastWriteAt < intervalMs) return;
       lastDecile = Math.max(lastDecile, decile);
-      stream.write(`${line()}\n`);
+      terminal.print(`${line()}\n`);
     }
     lastWriteAt = now;
   }
@@ -122,7 +109,7 @@ export function createProgressReporter(options: {
       if (finished) return;
       finished = true;
       clearInterval(timer);
-      if (tty && lastWriteAt > Number.NEGATIVE_INFINITY) stream.write(CLEAR_LINE);
+      terminal.clearStatus();
     },
   };
 }

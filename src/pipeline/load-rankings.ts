@@ -48,6 +48,8 @@ export interface RunSummary {
   /** Selected but not finished: the run was stopped, or a run-wide error ended it. */
   unfinished: number;
   apiCalls: number;
+  /** Requests retried during the run (each retry is one more API call). */
+  retries: number;
   rowsLoaded: number;
   durationMs: number;
   failures: RankingFailure[];
@@ -86,6 +88,8 @@ export interface LoadRankingsRequest
   rawRetentionDays?: number;
   onPlanned?: (plan: { selected: number; skipped: number; toLoad: number }) => void;
   onOutcome?: (outcome: RankingOutcome) => void;
+  /** Retries the API client has scheduled since this run started; unknown: 0. */
+  retries?: () => number;
 }
 
 /** How a run ended, from how its rankings ended: the status and, unless all loaded, why. */
@@ -228,6 +232,7 @@ async function workRun(
     notAvailable,
     unfinished,
     apiCalls: result.apiCalls,
+    retries: request.retries?.() ?? 0,
     rowsLoaded: result.rowsLoaded,
     durationMs: Math.round(performance.now() - started),
     failures,

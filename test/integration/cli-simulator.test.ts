@@ -90,13 +90,17 @@ describe('fastmoss-etl simulator', () => {
     expect(help.stdout).toContain('--page-size-cap <n>');
     const refused = await runCli(['simulator', '--page-size-cap', '0'], {});
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^fastmoss-etl: --page-size-cap: /);
+    expect(refused.stderr).toBe(
+      "fastmoss-etl: --page-size-cap must be an integer from 1 to 100, got '0'\n",
+    );
   });
 
   it('exits 2 naming the flag when a fault rate is out of range', async () => {
     const result = await runCli(['simulator', '--rate-429', '1.5'], {});
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^fastmoss-etl: --rate-429: /);
+    expect(result.stderr).toBe(
+      "fastmoss-etl: --rate-429 must be a share from 0 to 1, e.g. 0.2, got '1.5'\n",
+    );
   });
 
   it('issues tokens of --token-ttl seconds and serves calls signed with --client-secret', async () => {

@@ -2,22 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   createProgressReporter,
   etaSeconds,
-  formatDuration,
   formatProgress,
   type ProgressReporter,
   progressRate,
 } from '../../src/observe/progress.ts';
-
-describe('formatDuration', () => {
-  it('shows seconds, minutes with seconds, or hours with minutes', () => {
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(44.6)).toBe('45s');
-    expect(formatDuration(125)).toBe('2m05s');
-    expect(formatDuration(3599)).toBe('59m59s');
-    expect(formatDuration(3720)).toBe('1h02m');
-    expect(formatDuration(90_000)).toBe('25h00m');
-  });
-});
 
 describe('progressRate and etaSeconds', () => {
   it('derive the rate and the time left from the rankings finished so far', () => {
@@ -39,13 +27,13 @@ describe('progressRate and etaSeconds', () => {
 describe('formatProgress', () => {
   it('shows a bar, done of total, failures, the rate and the ETA', () => {
     expect(formatProgress({ done: 120, failed: 3, total: 480 }, 50, { bar: true })).toBe(
-      '[#####---------------] 120/480 rankings 25% | 3 failed | 2.4/s | ETA 2m30s',
+      '[#####---------------] 120/480 rankings 25% | 3 failed | 2.4/s | ETA 2 min 30 s',
     );
   });
 
   it('leaves the bar out for plain lines and rounds fast rates', () => {
     expect(formatProgress({ done: 300, failed: 0, total: 600 }, 20, { bar: false })).toBe(
-      '300/600 rankings 50% | 0 failed | 15/s | ETA 20s',
+      '300/600 rankings 50% | 0 failed | 15/s | ETA 20 s',
     );
   });
 
@@ -76,8 +64,8 @@ describe('createProgressReporter', () => {
     now = 2_000;
     reporter.rankingFinished('loaded');
     expect(writes).toEqual([
-      '\r\x1b[2K[#####---------------] 1/4 rankings 25% | 0 failed | 1.0/s | ETA 3s',
-      '\r\x1b[2K[###############-----] 3/4 rankings 75% | 1 failed | 1.5/s | ETA 1s',
+      '\r\x1b[2K[#####---------------] 1/4 rankings 25% | 0 failed | 1.0/s | ETA 3 s',
+      '\r\x1b[2K[###############-----] 3/4 rankings 75% | 1 failed | 1.5/s | ETA 1 s',
     ]);
     reporter.finish();
     expect(writes.at(-1)).toBe('\r\x1b[2K');
@@ -107,10 +95,10 @@ describe('createProgressReporter', () => {
     reporter.rankingFinished('skipped');
     reporter.finish();
     expect(writes).toEqual([
-      '1/20 rankings 5% | 0 failed | 1.0/s | ETA 19s\n',
-      '2/20 rankings 10% | 0 failed | 1.0/s | ETA 18s\n',
-      '4/20 rankings 20% | 1 failed | 1.0/s | ETA 16s\n',
-      '6/20 rankings 30% | 1 failed | 0.1/s | ETA 1m33s\n',
+      '1/20 rankings 5% | 0 failed | 1.0/s | ETA 19 s\n',
+      '2/20 rankings 10% | 0 failed | 1.0/s | ETA 18 s\n',
+      '4/20 rankings 20% | 1 failed | 1.0/s | ETA 16 s\n',
+      '6/20 rankings 30% | 1 failed | 0.1/s | ETA 1 min 33 s\n',
     ]);
   });
 });
