@@ -54,7 +54,7 @@ Exit codes:
   0  every selected ranking is loaded, or not available yet: FastMoss has no data for it
      (code 20001), the summary lists it, and a later run or the daily lookback asks again
   1  some ranking failed after its retries, or a run-wide error stopped the run (token
-     refused, data or call limit reached)
+     refused, data or call limit reached, access refused 3 times in a row, API unreachable)
   2  bad arguments or configuration: nothing was fetched or written`;
 
 const program = new Command('fastmoss-etl')

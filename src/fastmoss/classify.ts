@@ -289,11 +289,33 @@ export function classifyTransportError(
       },
     );
   }
-  return new TransientError(
-    `The connection to FastMoss failed for ${context.where}: ${code ? `${code} ` : ''}${detail}`,
-    'connection',
-    { page: context.page, cause: error },
-  );
+  const what = `The connection to FastMoss failed for ${context.where}: ${code ? `${code} ` : ''}${detail}`;
+  return new TransientError(what, cannotReach(code) ? 'unreachable' : 'connection', {
+    page: context.page,
+    cause: error,
+  });
+}
+
+/** Connection refused, no such host, no route, TLS refused: no request could even be sent. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
+function cannotReach(code: string): boolean {
+  return UNREACHABLE_CODES.has(code) || code.startsWith('ERR_SSL_');
 }
 
 /** The zod issue under `data` as an error naming page, path and the value found there. */

@@ -8,6 +8,7 @@ import {
   rankingKeyLabel,
 } from '../domain/ranking.ts';
 import type { AccessTokenStore } from './access-token-store.ts';
+import { NO_ACCESS_REFUSALS_TO_STOP } from './business-codes.ts';
 import { classifyResponse, classifyTransportError, readRankingPage } from './classify.ts';
 import {
   AuthError,
@@ -15,10 +16,12 @@ import {
   InvalidResponseError,
   isFatalToRun,
   NoAccessError,
+  NotAvailableError,
   QuotaError,
   type RunStopError,
   TransientError,
   type TransientReason,
+  UnreachableError,
 } from './errors.ts';
 import { RequestLimiter, type RequestStartGate } from './limiter.ts';
 import {
@@ -39,6 +42,12 @@ import {
   retryDelay,
   slowDownDelay,
 } from './retry-timing.ts';
+import {
+  type AccessAnswer,
+  AccessStreak,
+  ReachabilityStreak,
+  UNREACHABLE_RANKINGS_TO_STOP,
+} from './run-stop-streaks.ts';
 import {
   signedAuth,
   type TokenCall,
@@ -216,6 +225,29 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   let fatal: RunStopError | undefined;
   /** After "access frequency limit exceeded", no attempt of this client starts before this. */
   let slowedUntil = 0;
+  const access = new AccessStreak(NO_ACCESS_REFUSALS_TO_STOP);
+  const reachability = new ReachabilityStreak(UNREACHABLE_RANKINGS_TO_STOP);
+
+  /**
+   * Waits for a place under the access streak and, for a first attempt, for the reachability
+   * streak to let one more request probe; a place held while waiting on the second is given
+   * back, so retries of the probing requests are never starved.
+   */
+  async function admitted(firstAttempt: boolean): Promise<void> {
+    for (;;) {
+      await access.enter();
+      if (!firstAttempt || reachability.mayStart()) return;
+      access.leave();
+      await reachability.changed();
+    }
+  }
+
+  /** From now on every request fails at once, without a call. */
+  function stopRun(error: RunStopError): void {
+    fatal ??= error;
+    access.release();
+    reachability.release();
+  }
 
   async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
     const pausedMs = slowedUntil - Date.now();
@@ -290,87 +322,110 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     /** Requests sent; more than the attempts when a refused token was renewed and tried again. */
     let calls = 0;
     let renewed = false;
-    for (let attemptNo = 1; ; attemptNo += 1) {
-      if (fatal) throw skipped(fatal, meta, where, calls);
-      let sent: Awaited<ReturnType<typeof attempt>>;
-      try {
-        sent = await attempt(body, meta, where, attemptNo);
-      } catch (error) {
-        // The token endpoint refused the credentials (or stayed unreachable): no call was made.
-        if (isFatalToRun(error)) fatal ??= error;
-        if (error instanceof FastmossError) error.apiCalls = calls;
-        throw error;
-      }
-      calls += 1;
-      const { verdict, bodyText, status, receivedAt, authorized } = sent;
-      if (verdict.ok) {
-        return {
-          data: verdict.data,
-          attempts: calls,
-          requestId: verdict.requestId,
-          body: bodyText,
-          status: status ?? 200,
-          receivedAt,
-        };
-      }
-      const { error } = verdict;
-      error.apiCalls = calls;
-      if (error instanceof AuthError && !renewed) {
-        // An expired or revoked access token: renewed once and tried again, not an attempt.
-        let retry: boolean;
+    const probe = Symbol(where);
+    try {
+      return await attempts();
+    } finally {
+      reachability.settled(probe);
+    }
+
+    async function attempts(): Promise<RequestResult> {
+      for (let attemptNo = 1; ; attemptNo += 1) {
+        await admitted(attemptNo === 1);
+        if (fatal) {
+          access.leave();
+          throw skipped(fatal, meta, where, calls);
+        }
+        let sent: Awaited<ReturnType<typeof attempt>>;
         try {
-          retry = await auth.renewAfterRefusal(authorized);
-        } catch (renewalError) {
-          if (isFatalToRun(renewalError)) fatal ??= renewalError;
-          if (renewalError instanceof FastmossError) renewalError.apiCalls = calls;
-          throw renewalError;
+          sent = await attempt(body, meta, where, attemptNo);
+        } catch (error) {
+          access.answered('other');
+          // The token endpoint refused the credentials (or stayed unreachable): no call was made.
+          if (isFatalToRun(error)) stopRun(error);
+          if (error instanceof FastmossError) error.apiCalls = calls;
+          throw error;
         }
-        if (retry) {
-          renewed = true;
-          attemptNo -= 1;
-          continue;
+        calls += 1;
+        const { verdict, bodyText, status, receivedAt, authorized } = sent;
+        if (status !== undefined) reachability.reached(probe);
+        const refusalsStop = access.answered(accessAnswerOf(verdict));
+        if (refusalsStop && !verdict.ok && verdict.error instanceof NoAccessError) {
+          accessStop(verdict.error);
         }
-      }
-      if (error instanceof InvalidResponseError && meta.page !== undefined) {
-        // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
-        error.rawPages = [
-          {
-            page: meta.page,
-            pagesize: requestBody.pagesize,
-            body: bodyText,
-            requestId: error.requestId ?? null,
-            status: status ?? 0,
+        if (verdict.ok) {
+          return {
+            data: verdict.data,
             attempts: calls,
+            requestId: verdict.requestId,
+            body: bodyText,
+            status: status ?? 200,
             receivedAt,
-          },
-        ];
+          };
+        }
+        const { error } = verdict;
+        error.apiCalls = calls;
+        if (error instanceof AuthError && !renewed) {
+          // An expired or revoked access token: renewed once and tried again, not an attempt.
+          let retry: boolean;
+          try {
+            retry = await auth.renewAfterRefusal(authorized);
+          } catch (renewalError) {
+            if (isFatalToRun(renewalError)) stopRun(renewalError);
+            if (renewalError instanceof FastmossError) renewalError.apiCalls = calls;
+            throw renewalError;
+          }
+          if (retry) {
+            renewed = true;
+            attemptNo -= 1;
+            continue;
+          }
+        }
+        if (error instanceof InvalidResponseError && meta.page !== undefined) {
+          // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
+          error.rawPages = [
+            {
+              page: meta.page,
+              pagesize: requestBody.pagesize,
+              body: bodyText,
+              requestId: error.requestId ?? null,
+              status: status ?? 0,
+              attempts: calls,
+              receivedAt,
+            },
+          ];
+        }
+        if (isFatalToRun(error)) stopRun(error);
+        if (!(error instanceof TransientError)) throw error;
+        const slowingDown = error.reason === 'frequency-limited';
+        if (error.reason === 'unreachable') reachability.failedToReach(probe);
+        if (attemptNo >= maxAttempts) {
+          if (slowingDown) throw frequencyStop(error, calls);
+          if (error.reason === 'unreachable' && reachability.gaveUpOn(probe, meta.label)) {
+            throw unreachableStop(error, calls);
+          }
+          error.message = `${error.message} (gave up after ${calls} attempts)`;
+          throw error;
+        }
+        const delay = slowingDown
+          ? slowDownDelay(attemptNo, error.retryAfterMs, random, timing)
+          : retryDelay(attemptNo, error.retryAfterMs, random, timing);
+        if (slowingDown) {
+          // Every request of this client waits too, and, through the gate, every process's.
+          slowedUntil = Math.max(slowedUntil, Date.now() + delay.delayMs);
+          await options.startGate?.slowDown?.(delay.delayMs);
+        }
+        emit({
+          type: 'retry-scheduled',
+          attempt: attemptNo,
+          delayMs: delay.delayMs,
+          source: delay.source,
+          reason: error.reason,
+          message: error.message,
+          ...meta,
+        });
+        if (delay.delayMs > 0) await sleep(delay.delayMs);
       }
-      if (isFatalToRun(error)) fatal ??= error;
-      if (!(error instanceof TransientError)) throw error;
-      const slowingDown = error.reason === 'frequency-limited';
-      if (attemptNo >= maxAttempts) {
-        if (slowingDown) throw frequencyStop(error, calls);
-        error.message = `${error.message} (gave up after ${calls} attempts)`;
-        throw error;
-      }
-      const delay = slowingDown
-        ? slowDownDelay(attemptNo, error.retryAfterMs, random, timing)
-        : retryDelay(attemptNo, error.retryAfterMs, random, timing);
-      if (slowingDown) {
-        // Every request of this client waits too, and, through the gate, every process's.
-        slowedUntil = Math.max(slowedUntil, Date.now() + delay.delayMs);
-        await options.startGate?.slowDown?.(delay.delayMs);
-      }
-      emit({
-        type: 'retry-scheduled',
-        attempt: attemptNo,
-        delayMs: delay.delayMs,
-        source: delay.source,
-        reason: error.reason,
-        message: error.message,
-        ...meta,
-      });
-      if (delay.delayMs > 0) await sleep(delay.delayMs);
     }
   }
 
@@ -389,8 +444,37 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       },
     );
     stop.apiCalls = attempts;
-    fatal ??= stop;
+    stopRun(stop);
     return stop;
+  }
+
+  /** The last of UNREACHABLE_RANKINGS_TO_STOP rankings in a row gave up without reaching FastMoss. */
+  function unreachableStop(error: TransientError, attempts: number): UnreachableError {
+    const stop = new UnreachableError(
+      `FastMoss cannot be reached at ${url.origin}: ${reachability.inARow} rankings in a row gave up after ${attempts} attempts each without an answer (the last: ${error.message}). The run stops; rankings not fetched stay pending. Check FASTMOSS_BASE_URL and the network.`,
+      { page: error.page, cause: error },
+    );
+    stop.apiCalls = attempts;
+    stopRun(stop);
+    return stop;
+  }
+
+  /**
+   * The third refusal in a row: its own ranking fails as refused, and the run stops, so a plan
+   * the account has no access to costs at most NO_ACCESS_REFUSALS_TO_STOP calls.
+   */
+  function accessStop(error: NoAccessError): void {
+    stopRun(
+      new NoAccessError(
+        `FastMoss refused access (code 30001, no access permission) to ${access.inARow} requests in a row, the last: ${error.message}. This account's plan does not cover the selection; the run stops, and rankings not fetched stay pending.`,
+        {
+          status: error.status,
+          apiCode: error.apiCode,
+          requestId: error.requestId,
+          stopsRun: true,
+        },
+      ),
+    );
   }
 
   function skipped(
@@ -407,7 +491,9 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         ? new AuthError(message, details)
         : earlier instanceof NoAccessError
           ? new NoAccessError(message, { ...details, stopsRun: true })
-          : new QuotaError(message, details);
+          : earlier instanceof UnreachableError
+            ? new UnreachableError(message, details)
+            : new QuotaError(message, details);
     error.apiCalls = callsMade;
     return error;
   }
@@ -466,6 +552,12 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     secrets: () => auth.secrets(),
     close: () => pool.close(),
   };
+}
+
+/** What an answer says about this account's access, for the refusal streak. */
+function accessAnswerOf(verdict: ReturnType<typeof classifyResponse>): AccessAnswer {
+  if (verdict.ok || verdict.error instanceof NotAvailableError) return 'access';
+  return verdict.error instanceof NoAccessError ? 'refused' : 'other';
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

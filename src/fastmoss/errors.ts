@@ -85,6 +85,8 @@ export type TransientReason =
   | 'html-page'
   | 'timeout'
   | 'connection'
+  /** No connection at all: refused, unknown host, no route, TLS refused. */
+  | 'unreachable'
   | 'unparseable-body'
   | 'busy'
   /** Code 30003, "access frequency limit exceeded": backed off at least 1 s, shared. */
@@ -150,14 +152,25 @@ function valueText(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
 }
 
+/**
+ * FastMoss could not be reached at all (refused connection, DNS, TLS) for several rankings in a
+ * row, with no answer in between. Fatal to the run: check FASTMOSS_BASE_URL and the network.
+ */
+export class UnreachableError extends FastmossError {
+  readonly code = 'FASTMOSS_UNREACHABLE';
+  /** Recorded as etl_runs.end_reason when it stops the run. */
+  readonly runEndReason = 'unreachable' as const;
+}
+
 /** An error that stops the whole run rather than failing one ranking. */
-export type RunStopError = AuthError | QuotaError | NoAccessError;
+export type RunStopError = AuthError | QuotaError | NoAccessError | UnreachableError;
 
 /** Errors that stop the whole run rather than one ranking. */
 export function isFatalToRun(error: unknown): error is RunStopError {
   return (
     error instanceof AuthError ||
     error instanceof QuotaError ||
+    error instanceof UnreachableError ||
     (error instanceof NoAccessError && error.stopsRun)
   );
 }

@@ -2,10 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rankingKeyLabel } from '../../src/domain/ranking.ts';
 import { createFastmossClient, type FastmossClient } from '../../src/fastmoss/client.ts';
 import {
+  FastmossError,
   InvalidRequestError,
   NoAccessError,
   NotAvailableError,
   QuotaError,
+  UnreachableError,
 } from '../../src/fastmoss/errors.ts';
 import { fetchRanking } from '../../src/fastmoss/ranking.ts';
 import {
@@ -164,5 +166,84 @@ describe('documented business codes against an independent fake', () => {
     const failing = setUp([{ status: 502, code: 10001, message: 'bad gateway' }]);
     expect((await fetchRanking(failing, key)).entries).toHaveLength(30);
     expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('refusals and unreachability in a row stop the run after a bounded number of calls', () => {
+  const days = Array.from({ length: 10 }, (_, day) =>
+    rankingKey({ periodValue: `2026-03-${String(day + 1).padStart(2, '0')}` }),
+  );
+
+  it('an account with no access at all costs exactly three calls, however many rankings', async () => {
+    const api = setUp([]);
+    fake.answerWith(() => ({ code: 30001, message: 'no access permission' }));
+    const outcomes = await Promise.allSettled(days.map((day) => fetchRanking(api, day)));
+    expect(fake.requests).toHaveLength(3);
+    const errors = outcomes.map((outcome) =>
+      outcome.status === 'rejected' ? outcome.reason : undefined,
+    );
+    expect(errors.every((error) => error instanceof NoAccessError)).toBe(true);
+    const refused = errors.filter((error) => error instanceof NoAccessError && !error.stopsRun);
+    expect(refused).toHaveLength(3);
+    for (const error of refused) {
+      expect(error.message).toMatch(/^this FastMoss account has no access to US\//);
+    }
+    const stopped = errors.find((error) => error instanceof NoAccessError && error.stopsRun);
+    expect(stopped?.message).toContain('refused access (code 30001, no access permission) to 3');
+  });
+
+  it('a refusal between loaded rankings does not stop the run', async () => {
+    const api = setUp([]);
+    fake.answerWith((request) =>
+      request.index % 2 === 0
+        ? { code: 30001, message: 'no access permission' }
+        : servesRankings(30)(request),
+    );
+    const outcomes = [];
+    for (const day of days.slice(0, 6)) {
+      outcomes.push(
+        await fetchRanking(api, day).then(
+          () => 'loaded',
+          (error: Error) => error.constructor.name,
+        ),
+      );
+    }
+    expect(outcomes).toEqual([
+      'loaded',
+      'NoAccessError',
+      'loaded',
+      'NoAccessError',
+      'loaded',
+      'NoAccessError',
+    ]);
+    expect(fake.requests).toHaveLength(6);
+  });
+
+  it('a closed port stops after three rankings give up, the rest never connecting', async () => {
+    const closed = await startFakeFastmoss();
+    const closedUrl = closed.url;
+    await closed.close();
+    const api = createFastmossClient({
+      baseUrl: closedUrl,
+      token: TOKEN,
+      concurrency: 4,
+      rps: 1000,
+      maxAttempts: MAX_ATTEMPTS,
+      timeoutMs: 2_000,
+      retryTiming: { baseMs: 2, maxMs: 20, floorMs: 0, maxRetryAfterMs: 50, slowDownMs: 5 },
+    });
+    clients.push(api);
+    const outcomes = await Promise.allSettled(days.map((day) => fetchRanking(api, day)));
+    const errors = outcomes.map((outcome) =>
+      outcome.status === 'rejected' ? (outcome.reason as FastmossError) : undefined,
+    );
+    const calls = errors.reduce((sum, error) => sum + (error?.apiCalls ?? 0), 0);
+    // Only the three rankings first in flight ever connect: each tries MAX_ATTEMPTS times.
+    expect(calls).toBeLessThanOrEqual(3 * MAX_ATTEMPTS);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    const stop = errors.find((error) => error instanceof UnreachableError);
+    expect(stop?.message).toContain(`FastMoss cannot be reached at ${closedUrl}`);
+    expect(stop?.message).toContain('ECONNREFUSED');
+    expect(errors.every((error) => error instanceof FastmossError)).toBe(true);
   });
 });
