@@ -4,7 +4,7 @@ import { postgresAccessTokenStore } from '../db/access-token-store.ts';
 import { callsToday, sharedStartGate } from '../db/api-budget.ts';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import type { RunTrigger } from '../db/ledger.ts';
-import { loadRanking } from '../db/load.ts';
+import { loadRankings as writeBatch } from '../db/load.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../db/open-database.ts';
 import { pageSizeCapStore } from '../db/page-size-cap.ts';
@@ -202,13 +202,15 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     // after: a few more rankings than request slots keep every slot busy.
     rankingsInFlight: config.concurrency * 2,
     fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
-    // A load whose connection was lost rolled back: written again from the pages in hand, so a
+    // A batch whose connection was lost rolled back: written again from the pages in hand, so a
     // Postgres restart mid-load costs no API call.
-    loadRanking: async (ranking, context) => {
-      const loaded = await retryOnConnectionLoss(() => loadRanking(db.pool, ranking, context));
-      metrics.rowsWritten('ranking_entries', loaded.entries);
-      metrics.rowsWritten('ranking_top_lives', loaded.topLives);
-      return { rowsLoaded: loaded.entries + loaded.topLives };
+    writeRankings: async (batch) => {
+      const loaded = await retryOnConnectionLoss(() => writeBatch(db.pool, batch));
+      return loaded.map((ranking) => {
+        metrics.rowsWritten('ranking_entries', ranking.entries);
+        metrics.rowsWritten('ranking_top_lives', ranking.topLives);
+        return { rowsLoaded: ranking.entries + ranking.topLives };
+      });
     },
     isRunFatal: (error) => isFatalToRun(error) || error instanceof DailyCallCapError,
     isNotAvailable: (error) => error instanceof NotAvailableError,

@@ -1,15 +1,34 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { type FetchedRanking, type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
 import { type PeriodBounds, periodBounds } from '../plan/periods.ts';
+import {
+  type CategoryRow,
+  type CreatorRow,
+  ENTRIES_COPY,
+  entryCopyLines,
+  type LiveStreamRow,
+  mergeDimensionRows,
+  TOP_LIVES_COPY,
+  topLiveCopyLines,
+} from './batch-rows.ts';
+import { copyIn } from './copy-in.ts';
 import { RankingLoadError } from './errors.ts';
 import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
-import { type RankingRows, rankingRows, stripNul } from './ranking-rows.ts';
+import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from './ranking-key-sql.ts';
+import { stripNul } from './ranking-rows.ts';
 import { archivePages } from './raw-archive.ts';
 import { inTransaction } from './transaction.ts';
 
-export interface LoadRankingOptions {
+/*
+ * Writing rankings into the warehouse. A batch of rankings is one transaction: their dimension
+ * rows (categories, creators, live streams) merged and written once, in key order, only where
+ * something changed; their snapshots upserted by key (a reload keeps its snapshot id); their
+ * entries and top lives replaced by COPY; their pages archived; their quality flags refreshed.
+ * Readers see each ranking's previous version or its new one, never a mix.
+ */
+
+export interface RankingLoad {
+  ranking: FetchedRanking;
   /** The etl_runs row this load belongs to; stored on the snapshot. */
   runId?: bigint | string | number;
   /**
@@ -20,6 +39,8 @@ export interface LoadRankingOptions {
   withinTransaction?: (tx: pg.ClientBase) => Promise<void>;
 }
 
+export type LoadRankingOptions = Omit<RankingLoad, 'ranking'>;
+
 export interface LoadedRanking {
   /** `ranking_snapshots.id`; the same every time this key is reloaded. */
   snapshotId: string;
@@ -27,147 +48,209 @@ export interface LoadedRanking {
   topLives: number;
 }
 
-const dialect = new PgDialect();
-
-/** A whole JS array as one parameter (drizzle would otherwise spread it into a list). */
-const array = (values: readonly unknown[]) => sql.param(values);
-
-async function execute<Row extends pg.QueryResultRow>(
-  client: pg.ClientBase,
-  query: SQL,
-): Promise<Row[]> {
-  const compiled = dialect.sqlToQuery(query);
-  const result = await client.query<Row>(compiled.sql, compiled.params);
-  return result.rows;
-}
-
-function upsertCreatorCategories(rows: RankingRows): SQL {
-  const c = rows.creatorCategories;
-  return sql`
-    insert into fastmoss.creator_categories as cc (id, name)
-    select * from unnest(${array(c.id)}::int[], ${array(c.name)}::text[])
-    on conflict (id) do update
-       set name = coalesce(excluded.name, cc.name), updated_at = now()
-     where excluded.name is not null and excluded.name is distinct from cc.name`;
-}
-
-function upsertProductCategory(productCategoryId: number): SQL {
-  // The ranking API never names product categories: record the id, keep any name already known.
-  return sql`
-    insert into fastmoss.product_categories (id) values (${productCategoryId})
-    on conflict (id) do nothing`;
-}
+/**
+ * A creator's or live stream's `last_seen_at` moves only when a fetch is at least this much
+ * later (or another attribute changed). Rewriting an unchanged row would lock it until commit,
+ * and every ranking names the same busy creators, so concurrent loads would queue on each other.
+ */
+export const SEEN_AT_PRECISION = '1 hour';
 
 /*
- * Creators and live streams keep the attributes of the most recent fetch: a ranking fetched
- * earlier but committed later does not roll them back (the WHERE), and a missing value does not
- * erase a known one (the coalesce).
+ * Categories, creators and live streams are written compare-first: the `changed` CTE keeps the
+ * rows that are new or differ from the stored row, and only those reach INSERT ... ON CONFLICT.
+ * ON CONFLICT DO UPDATE locks a conflicting row even when its WHERE is false, so rows that
+ * did not change are never offered to it. The WHERE stays for a fetch that is older than the
+ * stored row (a ranking fetched earlier but committed later does not roll attributes back).
  */
-function upsertCreators(rows: RankingRows, seenAt: Date): SQL {
-  const c = rows.creators;
-  return sql`
-    insert into fastmoss.creators as cr
-      (uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
-       first_seen_at, last_seen_at)
-    select r.*, ${seenAt}::timestamptz, ${seenAt}::timestamptz
-      from unnest(
-        ${array(c.uid)}::bigint[], ${array(c.uniqueId)}::text[], ${array(c.nickname)}::text[],
-        ${array(c.avatarUrl)}::text[], ${array(c.region)}::text[],
-        ${array(c.creatorCategoryId)}::int[], ${array(c.followerCount)}::bigint[]
-      ) as r
-    on conflict (uid) do update
-       set unique_id = excluded.unique_id,
-           nickname = excluded.nickname,
-           avatar_url = coalesce(excluded.avatar_url, cr.avatar_url),
-           region = coalesce(excluded.region, cr.region),
-           creator_category_id = coalesce(excluded.creator_category_id, cr.creator_category_id),
-           follower_count = coalesce(excluded.follower_count, cr.follower_count),
-           last_seen_at = excluded.last_seen_at
-     where excluded.last_seen_at >= cr.last_seen_at`;
+
+async function upsertCreatorCategories(tx: pg.ClientBase, rows: CategoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `WITH input AS (SELECT * FROM unnest($1::int[], $2::text[]) AS i(id, name)),
+     changed AS (
+       SELECT i.* FROM input i LEFT JOIN fastmoss.creator_categories c ON c.id = i.id
+        WHERE c.id IS NULL OR (i.name IS NOT NULL AND i.name IS DISTINCT FROM c.name))
+     INSERT INTO fastmoss.creator_categories AS cc (id, name)
+     SELECT id, name FROM changed ORDER BY id
+     ON CONFLICT (id) DO UPDATE
+        SET name = coalesce(excluded.name, cc.name), updated_at = now()
+      WHERE excluded.name IS NOT NULL AND excluded.name IS DISTINCT FROM cc.name`,
+    [rows.map((r) => r.id), rows.map((r) => r.name)],
+  );
 }
 
-function upsertLiveStreams(rows: RankingRows, seenAt: Date): SQL {
-  const l = rows.liveStreams;
-  return sql`
-    insert into fastmoss.live_streams as ls
-      (room_id, creator_uid, region, title, cover_url, first_seen_at, last_seen_at)
-    select r.*, ${seenAt}::timestamptz, ${seenAt}::timestamptz
-      from unnest(
-        ${array(l.roomId)}::bigint[], ${array(l.creatorUid)}::bigint[],
-        ${array(l.region)}::text[], ${array(l.title)}::text[], ${array(l.coverUrl)}::text[]
-      ) as r
-    on conflict (room_id) do update
-       set creator_uid = excluded.creator_uid,
-           region = coalesce(excluded.region, ls.region),
-           title = coalesce(excluded.title, ls.title),
-           cover_url = coalesce(excluded.cover_url, ls.cover_url),
-           last_seen_at = excluded.last_seen_at
-     where excluded.last_seen_at >= ls.last_seen_at`;
+async function recordProductCategories(tx: pg.ClientBase, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  // The ranking API never names product categories: record the id, keep any name already known.
+  await tx.query(
+    `INSERT INTO fastmoss.product_categories (id)
+     SELECT i.id FROM unnest($1::int[]) AS i(id)
+      WHERE NOT EXISTS (SELECT 1 FROM fastmoss.product_categories p WHERE p.id = i.id)
+      ORDER BY i.id
+     ON CONFLICT (id) DO NOTHING`,
+    [ids],
+  );
+}
+
+async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
+         AS i(uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
+              first_seen_at, last_seen_at)),
+     changed AS (
+       SELECT i.* FROM input i LEFT JOIN fastmoss.creators c ON c.uid = i.uid
+        WHERE c.uid IS NULL
+           OR (i.last_seen_at >= c.last_seen_at
+               AND (i.last_seen_at >= c.last_seen_at + interval '${SEEN_AT_PRECISION}'
+                    OR i.unique_id <> c.unique_id OR i.nickname <> c.nickname
+                    OR coalesce(i.avatar_url, c.avatar_url) IS DISTINCT FROM c.avatar_url
+                    OR coalesce(i.region, c.region) IS DISTINCT FROM c.region
+                    OR coalesce(i.creator_category_id, c.creator_category_id)
+                       IS DISTINCT FROM c.creator_category_id
+                    OR coalesce(i.follower_count, c.follower_count)
+                       IS DISTINCT FROM c.follower_count)))
+     INSERT INTO fastmoss.creators AS cr
+       (uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
+        first_seen_at, last_seen_at)
+     SELECT * FROM changed ORDER BY uid
+     ON CONFLICT (uid) DO UPDATE
+        SET unique_id = excluded.unique_id,
+            nickname = excluded.nickname,
+            avatar_url = coalesce(excluded.avatar_url, cr.avatar_url),
+            region = coalesce(excluded.region, cr.region),
+            creator_category_id = coalesce(excluded.creator_category_id, cr.creator_category_id),
+            follower_count = coalesce(excluded.follower_count, cr.follower_count),
+            last_seen_at = excluded.last_seen_at
+      WHERE excluded.last_seen_at >= cr.last_seen_at`,
+    [
+      rows.map((r) => r.uid),
+      rows.map((r) => r.uniqueId),
+      rows.map((r) => r.nickname),
+      rows.map((r) => r.avatarUrl),
+      rows.map((r) => r.region),
+      rows.map((r) => r.categoryId),
+      rows.map((r) => r.followerCount),
+      rows.map((r) => r.firstSeenAt),
+      rows.map((r) => r.lastSeenAt),
+    ],
+  );
+}
+
+async function upsertLiveStreams(tx: pg.ClientBase, rows: LiveStreamRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                            $6::timestamptz[], $7::timestamptz[])
+         AS i(room_id, creator_uid, region, title, cover_url, first_seen_at, last_seen_at)),
+     changed AS (
+       SELECT i.* FROM input i LEFT JOIN fastmoss.live_streams l ON l.room_id = i.room_id
+        WHERE l.room_id IS NULL
+           OR (i.last_seen_at >= l.last_seen_at
+               AND (i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
+                    OR i.creator_uid <> l.creator_uid
+                    OR coalesce(i.region, l.region) IS DISTINCT FROM l.region
+                    OR coalesce(i.title, l.title) IS DISTINCT FROM l.title
+                    OR coalesce(i.cover_url, l.cover_url) IS DISTINCT FROM l.cover_url)))
+     INSERT INTO fastmoss.live_streams AS ls
+       (room_id, creator_uid, region, title, cover_url, first_seen_at, last_seen_at)
+     SELECT * FROM changed ORDER BY room_id
+     ON CONFLICT (room_id) DO UPDATE
+        SET creator_uid = excluded.creator_uid,
+            region = coalesce(excluded.region, ls.region),
+            title = coalesce(excluded.title, ls.title),
+            cover_url = coalesce(excluded.cover_url, ls.cover_url),
+            last_seen_at = excluded.last_seen_at
+      WHERE excluded.last_seen_at >= ls.last_seen_at`,
+    [
+      rows.map((r) => r.roomId),
+      rows.map((r) => r.creatorUid),
+      rows.map((r) => r.region),
+      rows.map((r) => r.title),
+      rows.map((r) => r.coverUrl),
+      rows.map((r) => r.firstSeenAt),
+      rows.map((r) => r.lastSeenAt),
+    ],
+  );
+}
+
+interface PreparedLoad extends RankingLoad {
+  /** Position in the caller's list. */
+  index: number;
+  bounds: PeriodBounds;
+  runIdText: string | null;
+}
+
+function keyCompare(a: RankingKey, b: RankingKey): number {
+  const la = rankingKeyLabel(a);
+  const lb = rankingKeyLabel(b);
+  return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
 /**
- * The ON CONFLICT target names the key columns; Postgres picks the NULLS NOT DISTINCT unique
- * constraint as arbiter, so an "all categories" key (NULLs) finds its earlier snapshot too.
- * Updating in place keeps the snapshot id stable across reloads.
+ * Upserts the snapshots of the batch by key, in key order; the ON CONFLICT target names the key
+ * columns and Postgres picks the NULLS NOT DISTINCT unique constraint as arbiter, so an "all
+ * categories" key (NULLs) finds its earlier snapshot too. Updating in place keeps the snapshot
+ * id stable across reloads. Returns each load's snapshot id and whether it replaced one.
  */
-function upsertSnapshot(ranking: FetchedRanking, bounds: PeriodBounds, runId: string | null): SQL {
-  const key = ranking.key;
-  return sql`
-    insert into fastmoss.ranking_snapshots
-      (region, product_category_id, creator_category_id, period_type, period_value, order_field,
-       period_start, period_end, total, entry_count, api_calls, fetched_at, loaded_at, run_id)
-    values
-      (${stripNul(key.region)}, ${key.productCategoryId}, ${key.creatorCategoryId},
-       ${key.periodType}, ${stripNul(key.periodValue)}, ${key.orderField},
-       ${bounds.start}::date, ${bounds.end}::date, ${ranking.total}, ${ranking.entries.length},
-       ${ranking.apiCalls}, ${ranking.fetchedAt}::timestamptz, now(), ${runId}::bigint)
-    on conflict (region, product_category_id, creator_category_id, period_type, period_value,
-                 order_field)
-    do update set
-      period_start = excluded.period_start,
-      period_end = excluded.period_end,
-      total = excluded.total,
-      entry_count = excluded.entry_count,
-      api_calls = excluded.api_calls,
-      fetched_at = excluded.fetched_at,
-      loaded_at = excluded.loaded_at,
-      run_id = excluded.run_id
-    returning id`;
-}
-
-function deleteSnapshotContent(snapshotId: string): SQL[] {
-  return [
-    sql`delete from fastmoss.ranking_top_lives where snapshot_id = ${snapshotId}::bigint`,
-    sql`delete from fastmoss.ranking_entries where snapshot_id = ${snapshotId}::bigint`,
-  ];
-}
-
-function insertEntries(rows: RankingRows, snapshotId: string): SQL {
-  const e = rows.entries;
-  return sql`
-    insert into fastmoss.ranking_entries
-      (snapshot_id, rank, creator_uid, sale_product_count, live_units_sold, live_gmv,
-       live_usd_gmv, currency, live_count, follower_count)
-    select ${snapshotId}::bigint, r.*
-      from unnest(
-        ${array(e.rank)}::int[], ${array(e.creatorUid)}::bigint[],
-        ${array(e.saleProductCount)}::int[], ${array(e.liveUnitsSold)}::bigint[],
-        ${array(e.liveGmv)}::numeric[], ${array(e.liveUsdGmv)}::numeric[],
-        ${array(e.currency)}::text[], ${array(e.liveCount)}::int[],
-        ${array(e.followerCount)}::bigint[]
-      ) as r`;
-}
-
-function insertTopLives(rows: RankingRows, snapshotId: string): SQL {
-  const t = rows.topLives;
-  return sql`
-    insert into fastmoss.ranking_top_lives
-      (snapshot_id, rank, position, room_id, units_sold, gmv, currency)
-    select ${snapshotId}::bigint, r.*
-      from unnest(
-        ${array(t.rank)}::int[], ${array(t.position)}::int[], ${array(t.roomId)}::bigint[],
-        ${array(t.unitsSold)}::bigint[], ${array(t.gmv)}::numeric[], ${array(t.currency)}::text[]
-      ) as r`;
+async function upsertSnapshots(
+  tx: pg.ClientBase,
+  loads: PreparedLoad[],
+): Promise<{ id: string; replaced: boolean }[]> {
+  const column = <T>(pick: (load: PreparedLoad) => T) => loads.map(pick);
+  const result = await tx.query<RankingKeyRow & { id: string; replaced: boolean }>(
+    `INSERT INTO fastmoss.ranking_snapshots AS s
+       (${RANKING_KEY_COLUMNS}, period_start, period_end, total, entry_count, api_calls,
+        fetched_at, loaded_at, run_id)
+     SELECT ${RANKING_KEY_COLUMNS}, period_start, period_end, total, entry_count, api_calls,
+            fetched_at, now(), run_id
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
+                   $7::date[], $8::date[], $9::int[], $10::int[], $11::int[], $12::timestamptz[],
+                   $13::bigint[]) WITH ORDINALITY
+         AS i(${RANKING_KEY_COLUMNS}, period_start, period_end, total, entry_count, api_calls,
+              fetched_at, run_id, n)
+      ORDER BY i.n
+     ON CONFLICT (${RANKING_KEY_COLUMNS}) DO UPDATE SET
+       period_start = excluded.period_start,
+       period_end = excluded.period_end,
+       total = excluded.total,
+       entry_count = excluded.entry_count,
+       api_calls = excluded.api_calls,
+       fetched_at = excluded.fetched_at,
+       loaded_at = excluded.loaded_at,
+       run_id = excluded.run_id
+     RETURNING s.id, s.region, s.product_category_id, s.creator_category_id, s.period_type,
+               s.period_value, s.order_field, (s.xmax <> 0) AS replaced`,
+    [
+      column((l) => stripNul(l.ranking.key.region)),
+      column((l) => l.ranking.key.productCategoryId),
+      column((l) => l.ranking.key.creatorCategoryId),
+      column((l) => l.ranking.key.periodType),
+      column((l) => stripNul(l.ranking.key.periodValue)),
+      column((l) => l.ranking.key.orderField),
+      column((l) => l.bounds.start),
+      column((l) => l.bounds.end),
+      column((l) => l.ranking.total),
+      column((l) => l.ranking.entries.length),
+      column((l) => l.ranking.apiCalls),
+      column((l) => l.ranking.fetchedAt),
+      column((l) => l.runIdText),
+    ],
+  );
+  const byKey = new Map(
+    result.rows.map((row) => [
+      rankingKeyLabel(rankingKeyOf(row)),
+      { id: String(row.id), replaced: row.replaced },
+    ]),
+  );
+  return loads.map((load) => {
+    const snapshot = byKey.get(rankingKeyLabel(load.ranking.key));
+    if (!snapshot) throw new Error('the snapshot upsert returned no id');
+    return snapshot;
+  });
 }
 
 function checkedBounds(key: RankingKey): PeriodBounds {
@@ -190,32 +273,64 @@ function checkContiguousRanks(ranking: FetchedRanking): void {
   });
 }
 
-async function writeRanking(
-  client: pg.ClientBase,
-  ranking: FetchedRanking,
-  bounds: PeriodBounds,
-  runId: string | null,
-): Promise<LoadedRanking> {
-  const rows = rankingRows(ranking);
-  const seenAt = ranking.fetchedAt;
-  await lockRankingSeries(client, ranking.key);
-  await execute(client, upsertCreatorCategories(rows));
-  if (ranking.key.productCategoryId !== null) {
-    await execute(client, upsertProductCategory(ranking.key.productCategoryId));
+/**
+ * Checks a ranking before it joins a batch, so a ranking that cannot be written fails alone.
+ * Throws RankingLoadError.
+ */
+export function checkLoadable(ranking: FetchedRanking): void {
+  checkedBounds(ranking.key);
+  checkContiguousRanks(ranking);
+}
+
+async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<LoadedRanking[]> {
+  const rankings = loads.map((load) => load.ranking);
+  const dimensions = mergeDimensionRows(rankings);
+  await lockRankingSeries(
+    tx,
+    rankings.map((ranking) => ranking.key),
+  );
+  await upsertCreatorCategories(tx, dimensions.creatorCategories);
+  await recordProductCategories(tx, dimensions.productCategoryIds);
+  await upsertCreators(tx, dimensions.creators);
+  await upsertLiveStreams(tx, dimensions.liveStreams);
+  const snapshots = await upsertSnapshots(tx, loads);
+  const replaced = snapshots.filter((s) => s.replaced).map((s) => s.id);
+  if (replaced.length > 0) {
+    await tx.query('DELETE FROM fastmoss.ranking_top_lives WHERE snapshot_id = ANY($1::bigint[])', [
+      replaced,
+    ]);
+    await tx.query('DELETE FROM fastmoss.ranking_entries WHERE snapshot_id = ANY($1::bigint[])', [
+      replaced,
+    ]);
   }
-  await execute(client, upsertCreators(rows, seenAt));
-  await execute(client, upsertLiveStreams(rows, seenAt));
-  const [snapshot] = await execute<{ id: string }>(client, upsertSnapshot(ranking, bounds, runId));
-  if (!snapshot) throw new Error('the snapshot upsert returned no id');
-  const snapshotId = String(snapshot.id);
-  for (const statement of deleteSnapshotContent(snapshotId)) await execute(client, statement);
-  await execute(client, insertEntries(rows, snapshotId));
-  await execute(client, insertTopLives(rows, snapshotId));
-  await refreshQualityFlags(client, snapshotId);
-  if (ranking.pages !== undefined) {
-    await archivePages(client, ranking.key, bounds, ranking.pages, runId);
-  }
-  return { snapshotId, entries: rows.entries.rank.length, topLives: rows.topLives.rank.length };
+  let entries = '';
+  let topLives = '';
+  const loaded = loads.map((load, index) => {
+    const snapshotId = snapshots[index]?.id ?? '';
+    entries += entryCopyLines(load.ranking, snapshotId);
+    const lives = topLiveCopyLines(load.ranking, snapshotId);
+    topLives += lives.text;
+    return { snapshotId, entries: load.ranking.entries.length, topLives: lives.rows };
+  });
+  await copyIn(tx, ENTRIES_COPY, entries);
+  await copyIn(tx, TOP_LIVES_COPY, topLives);
+  for (const load of loads) await refreshQualityFlags(tx, load.ranking.key, load.bounds);
+  await archivePages(
+    tx,
+    loads.flatMap((load) =>
+      load.ranking.pages === undefined
+        ? []
+        : [
+            {
+              key: load.ranking.key,
+              bounds: load.bounds,
+              pages: load.ranking.pages,
+              runId: load.runIdText,
+            },
+          ],
+    ),
+  );
+  return loaded;
 }
 
 function describeDatabaseError(error: unknown): string {
@@ -224,32 +339,57 @@ function describeDatabaseError(error: unknown): string {
   return `${error.message}${detail}`;
 }
 
+function batchLabel(loads: RankingLoad[]): string {
+  const [first] = loads;
+  if (loads.length === 1 && first) return rankingKeyLabel(first.ranking.key);
+  return `a batch of ${loads.length} rankings`;
+}
+
 /**
- * Writes one fetched ranking in one transaction: categories, creators and live streams upserted,
- * the snapshot upserted by its key, its previous entries and top lives replaced, its quality
- * flags set, and its pages as received (when the ranking carries them) archived. Readers see the
- * previous version or the new one, never a mix; on any failure the previous version stays.
+ * Writes fetched rankings in one transaction: all of them, or none (then the previous version of
+ * each stays). Each load's `withinTransaction` runs after every ranking is written, in order.
+ * The result is in the order of `loads`.
  */
+export async function loadRankings(pool: pg.Pool, loads: RankingLoad[]): Promise<LoadedRanking[]> {
+  if (loads.length === 0) return [];
+  const prepared: PreparedLoad[] = loads
+    .map((load, index) => {
+      checkContiguousRanks(load.ranking);
+      return {
+        ...load,
+        index,
+        bounds: checkedBounds(load.ranking.key),
+        runIdText: load.runId === undefined ? null : String(load.runId),
+      };
+    })
+    .sort((a, b) => keyCompare(a.ranking.key, b.ranking.key));
+  return inTransaction(pool, async (tx) => {
+    let written: LoadedRanking[];
+    try {
+      written = await writeBatch(tx, prepared);
+    } catch (error) {
+      throw new RankingLoadError(
+        `${batchLabel(loads)}: not loaded, previous version kept: ${describeDatabaseError(error)}`,
+        { cause: error },
+      );
+    }
+    const inCallerOrder: LoadedRanking[] = new Array(loads.length);
+    prepared.forEach((load, at) => {
+      const result = written[at];
+      if (result) inCallerOrder[load.index] = result;
+    });
+    for (const load of loads) await load.withinTransaction?.(tx);
+    return inCallerOrder;
+  });
+}
+
+/** Writes one fetched ranking in one transaction (a batch of one). */
 export async function loadRanking(
   pool: pg.Pool,
   ranking: FetchedRanking,
   options: LoadRankingOptions = {},
 ): Promise<LoadedRanking> {
-  const bounds = checkedBounds(ranking.key);
-  checkContiguousRanks(ranking);
-  const runId = options.runId === undefined ? null : String(options.runId);
-
-  return inTransaction(pool, async (client) => {
-    let loaded: LoadedRanking;
-    try {
-      loaded = await writeRanking(client, ranking, bounds, runId);
-    } catch (error) {
-      throw new RankingLoadError(
-        `${rankingKeyLabel(ranking.key)}: not loaded, previous version kept: ${describeDatabaseError(error)}`,
-        { cause: error },
-      );
-    }
-    await options.withinTransaction?.(client);
-    return loaded;
-  });
+  const [loaded] = await loadRankings(pool, [{ ranking, ...options }]);
+  if (!loaded) throw new Error('loadRankings returned no result');
+  return loaded;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { MAX_RANKING_ROWS, type RankingKey } from '../domain/ranking.ts';
-import { sameRankingSeries } from './ranking-key-sql.ts';
+import { matchesRankingSeries, seriesParams } from './ranking-key-sql.ts';
 
 /*
  * Quality flags of a snapshot, stored on ranking_snapshots.flags with their figures:
@@ -15,44 +15,59 @@ import { sameRankingSeries } from './ranking-key-sql.ts';
 /** First key of the advisory lock serialising loads of one ranking series: "FMQF" in ASCII. */
 const SERIES_LOCK_CLASS_ID = 0x464d5146;
 
-/**
- * Serialises the loads of one series (a ranking key without its period) until commit. Taken
- * before any other lock of the load, so two loads of neighbouring periods see each other's
- * snapshot when they flag, and cannot deadlock on each other's rows.
- */
-export async function lockRankingSeries(tx: pg.ClientBase, key: RankingKey): Promise<void> {
-  const series = [
+function seriesName(key: RankingKey): string {
+  return [
     key.region,
     key.productCategoryId ?? 'all',
     key.creatorCategoryId ?? 'all',
     key.periodType,
     key.orderField,
   ].join('/');
-  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SERIES_LOCK_CLASS_ID, series]);
 }
 
-/** Recomputes the flags of snapshot `snapshotId` and of the next period's snapshot. */
-export async function refreshQualityFlags(tx: pg.ClientBase, snapshotId: string): Promise<void> {
+/**
+ * Serialises the loads of each series (a ranking key without its period) of `keys` until
+ * commit. Taken before any other lock of the load, in name order, so two loads of neighbouring
+ * periods see each other's snapshot when they flag, and cannot deadlock on each other's rows.
+ * One process writes through one writer at a time, so only another process's load of the same
+ * series can make this wait.
+ */
+export async function lockRankingSeries(tx: pg.ClientBase, keys: RankingKey[]): Promise<void> {
+  const series = [...new Set(keys.map(seriesName))].sort();
   await tx.query(
-    `WITH target AS (SELECT * FROM fastmoss.ranking_snapshots WHERE id = $1::bigint),
-     affected AS (
-       SELECT s.id FROM fastmoss.ranking_snapshots s, target t
-        WHERE s.id = t.id OR (${sameRankingSeries('s', 't')} AND s.period_start = t.period_end + 1)),
-     figures AS (
-       SELECT s.id, s.total, s.entry_count, previous.entry_count AS previous_entry_count
+    `SELECT pg_advisory_xact_lock($1, hashtext(s.name))
+       FROM unnest($2::text[]) WITH ORDINALITY AS s(name, n) ORDER BY s.n`,
+    [SERIES_LOCK_CLASS_ID, series],
+  );
+}
+
+/**
+ * Recomputes the flags of the snapshot of `key` (period `bounds`) and of the next period's
+ * snapshot. Every lookup is by series and period date, which the indexes answer at any size.
+ */
+export async function refreshQualityFlags(
+  tx: pg.ClientBase,
+  key: RankingKey,
+  bounds: { start: string; end: string },
+): Promise<void> {
+  await tx.query(
+    `WITH figures AS (
+       SELECT s.id, s.total, s.entry_count,
+              (SELECT previous.entry_count FROM fastmoss.ranking_snapshots previous
+                WHERE ${matchesRankingSeries('previous', 4)}
+                  AND previous.period_end = s.period_start - 1
+                LIMIT 1) AS previous_entry_count
          FROM fastmoss.ranking_snapshots s
-         LEFT JOIN fastmoss.ranking_snapshots previous
-           ON ${sameRankingSeries('previous', 's')} AND previous.period_end = s.period_start - 1
-        WHERE s.id IN (SELECT id FROM affected))
+        WHERE ${matchesRankingSeries('s', 4)} AND s.period_start IN ($2::date, $3::date + 1))
      UPDATE fastmoss.ranking_snapshots s
         SET previous_entry_count = f.previous_entry_count,
             flags = array_remove(ARRAY[
-              CASE WHEN f.total > $2 THEN 'truncated' END,
-              CASE WHEN f.entry_count < least(f.total, $2) THEN 'short' END,
+              CASE WHEN f.total > $1 THEN 'truncated' END,
+              CASE WHEN f.entry_count < least(f.total, $1) THEN 'short' END,
               CASE WHEN f.entry_count * 2 < f.previous_entry_count THEN 'drop' END
             ]::text[], NULL)
        FROM figures f
       WHERE s.id = f.id`,
-    [snapshotId, MAX_RANKING_ROWS],
+    [MAX_RANKING_ROWS, bounds.start, bounds.end, ...seriesParams(key)],
   );
 }

@@ -73,7 +73,7 @@ function stripNulOrNull(text: string | null): string | null {
 }
 
 /** Ids are digits without leading zeros, so the longer is larger and equal lengths compare as text. */
-function compareIds(a: IdString, b: IdString): number {
+export function compareIds(a: IdString, b: IdString): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { RankingKey, RawPage } from '../domain/ranking.ts';
 import type { PeriodBounds } from '../plan/periods.ts';
+import { copyIn, copyNumber, copyText } from './copy-in.ts';
 import {
   matchesRankingKey,
   RANKING_KEY_COLUMNS,
@@ -15,40 +16,45 @@ import {
  * the pages behind the warehouse's snapshot, and a rebuild reproduces that snapshot.
  */
 
-/** Replaces the archived pages of `key` with `pages`. Call inside the load's transaction. */
-export async function archivePages(
-  tx: pg.ClientBase,
-  key: RankingKey,
-  bounds: PeriodBounds,
-  pages: RawPage[],
-  runId: string | null,
-): Promise<void> {
-  await tx.query(
-    `DELETE FROM fastmoss.raw_pages r WHERE ${matchesRankingKey('r', 1)}`,
-    rankingKeyParams(key),
-  );
-  await tx.query(
-    `INSERT INTO fastmoss.raw_pages
-       (${RANKING_KEY_COLUMNS}, period_start, period_end, page, request_id, http_status, attempts,
-        received_at, body, page_size, run_id)
-     SELECT $1, $2::int, $3::int, $4, $5, $6, $7::date, $8::date, p.*, $16::bigint
-       FROM unnest($9::int[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::text[],
-                   $15::int[])
-         AS p(page, request_id, http_status, attempts, received_at, body, page_size)`,
-    [
-      ...rankingKeyParams(key),
+/** The pages of one ranking to archive, as fetched. */
+export interface RankingPages {
+  key: RankingKey;
+  bounds: PeriodBounds;
+  pages: RawPage[];
+  runId: string | null;
+}
+
+const RAW_PAGES_COPY = `COPY fastmoss.raw_pages
+  (${RANKING_KEY_COLUMNS}, period_start, period_end, page, request_id, http_status, attempts,
+   received_at, body, page_size, run_id) FROM STDIN`;
+
+/**
+ * Replaces the archived pages of each ranking with its new pages. Call inside the load's
+ * transaction. The pages go in by COPY: each body as sent, not inside an array literal that
+ * would be escaped here and parsed again by the server.
+ */
+export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]): Promise<void> {
+  let text = '';
+  for (const { key, bounds, pages, runId } of rankings) {
+    await tx.query(
+      `DELETE FROM fastmoss.raw_pages r WHERE ${matchesRankingKey('r', 1)}`,
+      rankingKeyParams(key),
+    );
+    const keyFields = [
+      copyText(key.region),
+      copyNumber(key.productCategoryId),
+      copyNumber(key.creatorCategoryId),
+      key.periodType,
+      copyText(key.periodValue),
+      key.orderField,
       bounds.start,
       bounds.end,
-      pages.map((page) => page.page),
-      pages.map((page) => page.requestId),
-      pages.map((page) => page.status),
-      pages.map((page) => page.attempts),
-      pages.map((page) => page.receivedAt),
-      pages.map((page) => page.body),
-      pages.map((page) => page.pagesize),
-      runId,
-    ],
-  );
+    ].join('\t');
+    for (const page of pages) {
+      text += `${keyFields}\t${page.page}\t${copyText(page.requestId)}\t${page.status}\t${page.attempts}\t${page.receivedAt.toISOString()}\t${copyText(page.body)}\t${page.pagesize}\t${copyNumber(runId)}\n`;
+    }
+  }
+  await copyIn(tx, RAW_PAGES_COPY, text);
 }
 
 export interface ArchivedRanking {

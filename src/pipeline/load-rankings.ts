@@ -65,7 +65,9 @@ export interface LoadRankingsRequest
   extends Pick<
     RunJobsOptions,
     | 'fetchRanking'
-    | 'loadRanking'
+    | 'writeRankings'
+    | 'maxBatch'
+    | 'queueBound'
     | 'isRunFatal'
     | 'isNotAvailable'
     | 'apiCallsOf'

@@ -1,74 +1,53 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit from 'p-limit';
-import type { ClientBase, Pool } from 'pg';
+import type { Pool } from 'pg';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
+import { claimJobs, jobStatuses, releaseJob } from '../db/ledger.ts';
 import {
-  type ClaimedJob,
-  claimJobs,
-  jobStatuses,
-  markFailed,
-  markNotAvailable,
-  markSucceeded,
-  releaseJob,
-} from '../db/ledger.ts';
+  BatchWriter,
+  DEFAULT_MAX_BATCH,
+  DEFAULT_QUEUE_BOUND,
+  type WriteRankings,
+} from './batch-writer.ts';
 import {
-  type QuarantineReason,
-  quarantineRanking,
-  releaseFromQuarantine,
-} from '../db/quarantine.ts';
-import { inTransaction } from '../db/transaction.ts';
-import { EtlError } from '../domain/errors.ts';
-import type { FetchedRanking, RankingKey, RawPage } from '../domain/ranking.ts';
+  type FetchRanking,
+  type JobEnd,
+  type RankingOutcome,
+  type RankingRules,
+  ReleasedError,
+  workRanking,
+} from './ranking-outcome.ts';
 
-/** Fetches one ranking, every page checked. Throws a typed error on failure. */
-export type FetchRanking = (key: RankingKey) => Promise<FetchedRanking>;
+export type { WriteRankings } from './batch-writer.ts';
+export {
+  describeError,
+  type FetchRanking,
+  type JobEnd,
+  type RankingOutcome,
+} from './ranking-outcome.ts';
 
-/**
- * Writes one ranking in one transaction; `withinTransaction` runs inside it before commit, so the
- * ledger's "succeeded" commits with the data or not at all.
+/*
+ * The claim loop: claims jobs while fetch slots are free, hands each claimed ranking to
+ * `workRanking` (fetch, write through the batch writer, record the outcome), and waits for jobs
+ * other workers hold. The loop itself never writes warehouse rows.
  */
-export type LoadRanking = (
-  ranking: FetchedRanking,
-  context: { runId: string; withinTransaction: (tx: ClientBase) => Promise<void> },
-) => Promise<{ rowsLoaded: number }>;
 
-export interface RankingOutcome {
-  jobId: string;
-  key: RankingKey;
-  status: JobEnd | 'released';
-  apiCalls: number;
-  rowsLoaded: number;
-  durationMs: number;
-  error?: EtlError | Error;
-}
-
-/** How a job of this run ended: loaded, given up, or no data at FastMoss yet (a later run). */
-export type JobEnd = 'succeeded' | 'failed' | 'not_available';
-
-export interface RunJobsOptions {
+export interface RunJobsOptions extends RankingRules {
   pool: Pool;
   jobIds: string[];
   runId: string;
   workerId: string;
   leaseSeconds: number;
-  /** Rankings fetched or loaded at once. */
+  /**
+   * Rankings held at once, from claim to commit: being fetched, waiting for the writer, or being
+   * written. This bounds the run's memory, whatever its size.
+   */
   rankingsInFlight: number;
   fetchRanking: FetchRanking;
-  loadRanking: LoadRanking;
-  /** Tells whether an error stops the whole run (a rejected token, an exhausted quota). */
-  isRunFatal: (error: unknown) => boolean;
-  /**
-   * Tells whether the API has no data for the ranking yet (FastMoss code 20001): the job is
-   * marked not_available, neither loaded nor failed, for a later run. Default: never.
-   */
-  isNotAvailable?: (error: unknown) => boolean;
-  /** Requests made before a fetch failed, if the error knows. */
-  apiCallsOf: (error: unknown) => number;
-  /**
-   * For a failure that is the data's fault (pages that failed validation), the pages as received
-   * and why: the ranking is quarantined with them as its job fails. Undefined: just fail.
-   */
-  quarantineOf?: (error: unknown) => ({ pages: RawPage[] } & QuarantineReason) | undefined;
+  writeRankings: WriteRankings;
+  /** Most rankings per write transaction; default DEFAULT_MAX_BATCH. */
+  maxBatch?: number;
+  /** Most fetched rankings waiting for the writer; default DEFAULT_QUEUE_BOUND. */
+  queueBound?: number;
   /** Once aborted: claim nothing more; rankings in flight finish. */
   stopSignal?: AbortSignal;
   /** Once aborted: give back every ranking still in flight and return now. */
@@ -96,12 +75,32 @@ export interface RunJobsResult {
 /** Ids at the head of the queue each claim considers. */
 const CLAIM_WINDOW = 256;
 
-class ReleasedError extends Error {}
+/** A promise that resolves at the next `notify()`; lets the loop sleep until something changed. */
+class ChangeSignal {
+  private waiting: { promise: Promise<void>; resolve: () => void } | undefined;
 
-export function describeError(error: unknown): string {
-  if (error instanceof EtlError) return `${error.code}: ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  next(): Promise<void> {
+    if (!this.waiting) {
+      let resolve = () => {};
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.waiting = { promise, resolve };
+    }
+    return this.waiting.promise;
+  }
+
+  notify(): void {
+    this.waiting?.resolve();
+    this.waiting = undefined;
+  }
+}
+
+function signalled(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 /**
@@ -110,11 +109,12 @@ export function describeError(error: unknown): string {
  */
 export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
   const { pool, workerId, leaseSeconds, runId } = options;
-  const limit = pLimit(options.rankingsInFlight);
   const queue = [...options.jobIds];
   const heldElsewhere = new Set<string>();
+  /** Every job this run holds, from claim to outcome. */
   const inFlight = new Map<string, Promise<void>>();
   const released = new Set<string>();
+  const changed = new ChangeSignal();
   const result: RunJobsResult = {
     fatal: undefined,
     interrupted: false,
@@ -124,6 +124,28 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
   };
   const stopped = () =>
     options.stopSignal?.aborted === true || options.abortSignal?.aborted === true;
+  const writer = new BatchWriter({
+    write: options.writeRankings,
+    maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
+    queueBound: options.queueBound ?? DEFAULT_QUEUE_BOUND,
+  });
+  const context = {
+    pool,
+    runId,
+    workerId,
+    fetchRanking: options.fetchRanking,
+    isRunFatal: options.isRunFatal,
+    isNotAvailable: options.isNotAvailable,
+    apiCallsOf: options.apiCallsOf,
+    quarantineOf: options.quarantineOf,
+    writer,
+    isReleased: (jobId: string) => released.has(jobId),
+    runFatal: () => result.fatal,
+    isStopping: stopped,
+    stopRun: (error: Error) => {
+      result.fatal ??= error;
+    },
+  };
 
   const finish = (outcome: RankingOutcome) => {
     result.apiCalls += outcome.apiCalls;
@@ -132,113 +154,19 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     options.onOutcome?.(outcome);
   };
 
-  async function work(job: ClaimedJob): Promise<void> {
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    let apiCalls = 0;
-    const end = (status: RankingOutcome['status'], rowsLoaded: number, error?: Error) =>
-      finish({
-        jobId: job.id,
-        key: job.key,
-        status,
-        apiCalls,
-        rowsLoaded,
-        durationMs: elapsed(),
-        error,
-      });
-    try {
-      if (stopped() || result.fatal) throw new ReleasedError();
-      const ranking = await options.fetchRanking(job.key);
-      apiCalls = ranking.apiCalls;
-      // Fetched whole before a run-wide stop (another ranking reached the spend cap, say): its
-      // calls are spent, so it is loaded rather than fetched again another day.
-      if (released.has(job.id)) throw new ReleasedError();
-      const { rowsLoaded } = await options.loadRanking(ranking, {
-        runId,
-        withinTransaction: async (tx) => {
-          const updated = await markSucceeded(tx, job.id, {
-            workerId,
-            runId,
-            apiCalls,
-            rowsLoaded: ranking.entries.length,
-            durationMs: elapsed(),
-          });
-          // The lease was lost (released on shutdown, or taken over): roll the load back.
-          if (!updated) throw new ReleasedError();
-          // A fresh fetch that passes supersedes pages quarantined by an earlier attempt.
-          await releaseFromQuarantine(tx, job.key);
-        },
-      });
-      end('succeeded', rowsLoaded);
-    } catch (error) {
-      apiCalls ||= options.apiCallsOf(error);
-      if (error instanceof ReleasedError) {
-        if (!released.has(job.id))
-          await retryOnConnectionLoss(() =>
-            releaseJob(pool, job.id, { workerId, apiCalls, error: null }),
-          );
-        end('released', 0);
-        return;
-      }
-      if (options.isRunFatal(error)) {
-        result.fatal ??= error instanceof Error ? error : new Error(String(error));
-        await retryOnConnectionLoss(() =>
-          releaseJob(pool, job.id, { workerId, apiCalls, error: describeError(error) }),
-        );
-        end('released', 0, result.fatal);
-        return;
-      }
-      if (options.isNotAvailable?.(error)) {
-        const outcome = { workerId, apiCalls, durationMs: elapsed(), error: describeError(error) };
-        await retryOnConnectionLoss(() => markNotAvailable(pool, job.id, outcome));
-        end('not_available', 0, error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
-      const failure = {
-        workerId,
-        apiCalls,
-        durationMs: elapsed(),
-        error: describeError(error),
-      };
-      const quarantined = options.quarantineOf?.(error);
-      await retryOnConnectionLoss(() =>
-        quarantined === undefined
-          ? markFailed(pool, job.id, failure)
-          : inTransaction(pool, async (tx) => {
-              await markFailed(tx, job.id, failure);
-              await quarantineRanking(tx, { key: job.key, runId, ...quarantined });
-            }),
-      );
-      end('failed', 0, error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  function start(job: ClaimedJob) {
-    const task = limit(() => work(job))
-      .catch(() => undefined)
-      .finally(() => inFlight.delete(job.id));
-    inFlight.set(job.id, task);
-  }
-
-  const abortWait = new Promise<void>((resolve) => {
-    if (options.abortSignal?.aborted) resolve();
-    options.abortSignal?.addEventListener('abort', () => resolve(), { once: true });
-  });
-  const stopWait = new Promise<void>((resolve) => {
-    if (options.stopSignal?.aborted) resolve();
-    options.stopSignal?.addEventListener('abort', () => resolve(), { once: true });
-  });
+  const abortWait = signalled(options.abortSignal);
+  const stopWait = signalled(options.stopSignal);
 
   while (!stopped() && !result.fatal) {
     const free = options.rankingsInFlight - inFlight.size;
     if (free <= 0) {
-      await Promise.race([...inFlight.values(), stopWait]);
+      await Promise.race([changed.next(), stopWait]);
       continue;
     }
     if (queue.length === 0) {
       if (heldElsewhere.size === 0) break;
       if (inFlight.size > 0) {
-        await Promise.race([...inFlight.values(), stopWait]);
+        await Promise.race([changed.next(), stopWait]);
         continue;
       }
       const statuses = await retryOnConnectionLoss(() => jobStatuses(pool, [...heldElsewhere]));
@@ -278,7 +206,16 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
     } else {
       queue.splice(0, window.length, ...unclaimed);
     }
-    for (const job of claimed) start(job);
+    for (const job of claimed) {
+      const task = workRanking(job, context)
+        .then(finish)
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight.delete(job.id);
+          changed.notify();
+        });
+      inFlight.set(job.id, task);
+    }
   }
 
   result.interrupted =
@@ -286,13 +223,13 @@ export async function runJobs(options: RunJobsOptions): Promise<RunJobsResult> {
   const drained = Promise.all([...inFlight.values()]).then(() => 'drained' as const);
   if ((await Promise.race([drained, abortWait.then(() => 'aborted' as const)])) === 'aborted') {
     result.interrupted = true;
+    const held = [...inFlight.keys()];
+    for (const id of held) released.add(id);
+    writer.discardQueued(new ReleasedError());
     await Promise.all(
-      [...inFlight.keys()].map(async (id) => {
-        released.add(id);
-        await retryOnConnectionLoss(() =>
-          releaseJob(pool, id, { workerId, apiCalls: 0, error: null }),
-        );
-      }),
+      held.map((id) =>
+        retryOnConnectionLoss(() => releaseJob(pool, id, { workerId, apiCalls: 0, error: null })),
+      ),
     );
   }
   return result;

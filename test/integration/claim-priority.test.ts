@@ -51,10 +51,11 @@ describe('claim order', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         return { key, total: 0, entries: [], apiCalls: 1, fetchedAt: new Date() };
       },
-      loadRanking: async (_ranking, context) => {
-        await inTransaction(db.pool, context.withinTransaction);
-        return { rowsLoaded: 0 };
-      },
+      writeRankings: async (batch) =>
+        inTransaction(db.pool, async (tx) => {
+          for (const ranking of batch) await ranking.withinTransaction(tx);
+          return batch.map(() => ({ rowsLoaded: 0 }));
+        }),
       isRunFatal: () => false,
       apiCallsOf: () => 0,
     });

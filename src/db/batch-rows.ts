@@ -1,0 +1,131 @@
+import type { FetchedRanking, IdString, RankedCreator } from '../domain/ranking.ts';
+import { copyNumber, copyText } from './copy-in.ts';
+import { compareIds, stripNul } from './ranking-rows.ts';
+
+/*
+ * The dimension rows of a batch of rankings, merged: one row per creator, live stream and
+ * category however many rankings of the batch name it, ordered by key. The merge gives the same
+ * result as loading the rankings one after another in the order they were fetched: a later
+ * fetch's values win, and a missing value does not erase a known one.
+ */
+
+/** A creator's latest attributes across the batch (the category's name is kept apart). */
+export interface CreatorRow extends Omit<RankedCreator, 'categoryName'> {
+  /** The earliest and latest fetch of the batch that named this creator. */
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface LiveStreamRow {
+  roomId: IdString;
+  creatorUid: IdString;
+  region: string | null;
+  title: string | null;
+  coverUrl: string | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface CategoryRow {
+  id: number;
+  name: string | null;
+}
+
+export interface DimensionRows {
+  creatorCategories: CategoryRow[];
+  productCategoryIds: number[];
+  creators: CreatorRow[];
+  liveStreams: LiveStreamRow[];
+}
+
+function stripNulOrNull(text: string | null): string | null {
+  return text === null ? null : stripNul(text);
+}
+
+function sortedValues<K, V>(map: Map<K, V>, compare: (a: K, b: K) => number): V[] {
+  return [...map.keys()].sort(compare).map((key) => map.get(key) as V);
+}
+
+/** Merges the dimension rows of `rankings`, NUL stripped from all text. */
+export function mergeDimensionRows(rankings: readonly FetchedRanking[]): DimensionRows {
+  const byFetch = [...rankings].sort((a, b) => a.fetchedAt.getTime() - b.fetchedAt.getTime());
+  const categories = new Map<number, CategoryRow>();
+  const creators = new Map<IdString, CreatorRow>();
+  const lives = new Map<IdString, LiveStreamRow>();
+  const productCategoryIds = new Set<number>();
+  for (const ranking of byFetch) {
+    const seenAt = ranking.fetchedAt;
+    if (ranking.key.productCategoryId !== null)
+      productCategoryIds.add(ranking.key.productCategoryId);
+    for (const entry of ranking.entries) {
+      const c = entry.creator;
+      if (c.categoryId !== null) {
+        const name = stripNulOrNull(c.categoryName);
+        const known = categories.get(c.categoryId);
+        categories.set(c.categoryId, { id: c.categoryId, name: name ?? known?.name ?? null });
+      }
+      const before = creators.get(c.uid);
+      creators.set(c.uid, {
+        uid: c.uid,
+        uniqueId: stripNul(c.uniqueId),
+        nickname: stripNul(c.nickname),
+        avatarUrl: stripNulOrNull(c.avatarUrl) ?? before?.avatarUrl ?? null,
+        region: stripNulOrNull(c.region) ?? before?.region ?? null,
+        categoryId: c.categoryId ?? before?.categoryId ?? null,
+        followerCount: c.followerCount ?? before?.followerCount ?? null,
+        firstSeenAt: before?.firstSeenAt ?? seenAt,
+        lastSeenAt: seenAt,
+      });
+      for (const live of entry.topLives) {
+        const seen = lives.get(live.roomId);
+        lives.set(live.roomId, {
+          roomId: live.roomId,
+          creatorUid: live.creatorUid,
+          region: stripNulOrNull(live.region) ?? seen?.region ?? null,
+          title: stripNulOrNull(live.title) ?? seen?.title ?? null,
+          coverUrl: stripNulOrNull(live.coverUrl) ?? seen?.coverUrl ?? null,
+          firstSeenAt: seen?.firstSeenAt ?? seenAt,
+          lastSeenAt: seenAt,
+        });
+      }
+    }
+  }
+  return {
+    creatorCategories: sortedValues(categories, (a, b) => a - b),
+    productCategoryIds: [...productCategoryIds].sort((a, b) => a - b),
+    creators: sortedValues(creators, compareIds),
+    liveStreams: sortedValues(lives, compareIds),
+  };
+}
+
+export const ENTRIES_COPY = `COPY fastmoss.ranking_entries
+  (snapshot_id, rank, creator_uid, sale_product_count, live_units_sold, live_gmv, live_usd_gmv,
+   currency, live_count, follower_count) FROM STDIN`;
+
+export const TOP_LIVES_COPY = `COPY fastmoss.ranking_top_lives
+  (snapshot_id, rank, position, room_id, units_sold, gmv, currency) FROM STDIN`;
+
+/** The entries of `ranking` as COPY text lines for `ENTRIES_COPY`. */
+export function entryCopyLines(ranking: FetchedRanking, snapshotId: string): string {
+  let text = '';
+  for (const e of ranking.entries) {
+    text += `${snapshotId}\t${e.rank}\t${e.creator.uid}\t${copyNumber(e.saleProductCount)}\t${copyNumber(e.liveUnitsSold)}\t${copyNumber(e.liveGmv)}\t${copyNumber(e.liveUsdGmv)}\t${copyText(stripNulOrNull(e.currency))}\t${copyNumber(e.liveCount)}\t${copyNumber(e.creator.followerCount)}\n`;
+  }
+  return text;
+}
+
+/** The top lives of `ranking` as COPY text lines for `TOP_LIVES_COPY`; and their count. */
+export function topLiveCopyLines(
+  ranking: FetchedRanking,
+  snapshotId: string,
+): { text: string; rows: number } {
+  let text = '';
+  let rows = 0;
+  for (const e of ranking.entries) {
+    for (const t of e.topLives) {
+      rows++;
+      text += `${snapshotId}\t${e.rank}\t${t.position}\t${t.roomId}\t${copyNumber(t.unitsSold)}\t${copyNumber(t.gmv)}\t${copyText(stripNulOrNull(t.currency))}\n`;
+    }
+  }
+  return { text, rows };
+}
