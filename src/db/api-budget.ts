@@ -5,20 +5,22 @@ import type { RequestStartGate } from '../fastmoss/limiter.ts';
 import { retryOnConnectionLoss } from './connection-retry.ts';
 
 /*
- * One API request rate for every process on this database (fastmoss.api_budget). Each request
- * start reserves the next free moment on the database's clock and pushes it on by one spacing
+ * One API request rate for every process on this database (fastmoss.api_budget). A start
+ * reserves the next free moment on the database's clock and pushes it on by one spacing
  * (windowMs / rps), in a single upsert: the row lock orders concurrent reservations, so the
- * reserved moments are at least one spacing apart whichever process holds them, at one round
- * trip per request.
+ * reserved moments are at least one spacing apart whichever process holds them. Without a daily
+ * spend cap, a process reserves a block of consecutive moments per upsert, about 100 ms of the
+ * rate (one moment at 5 req/s, at most 64), so a fast run spends one round trip on many
+ * requests; a process that stops early leaves at most that much of the budget unused.
  *
  * A moment is only as good as the process's punctuality: one that starts late (a busy event
  * loop, a slow reply) followed by another process's punctual start would put two starts closer
  * than a spacing. So the gate converts the moment to its own clock, never early, and a start
  * that would be more than MAX_LATENESS_MS late gives its moment up and reserves a new one.
  *
- * The same statement counts the start against the day's spend cap (fastmoss.api_daily_calls,
- * ETL_MAX_CALLS_PER_DAY): FastMoss charges per call, so the count is taken before the request
- * starts, whatever its answer.
+ * With a spend cap (fastmoss.api_daily_calls, ETL_MAX_CALLS_PER_DAY) each start is reserved
+ * alone and the same statement counts it against the day's cap: FastMoss charges per call, so
+ * the count is taken before the request starts, whatever its answer.
  */
 
 /** A little over a second, so starts fit the upstream's one-second window despite jitter; the
@@ -48,7 +50,7 @@ export interface RefusedStart {
  * given up for lateness is reserved again without `count`, as the same call.
  */
 export async function reserveCountedStart(
-  db: pg.Pool | pg.ClientBase,
+  db: BudgetDatabase,
   api: string,
   spacingMs: number,
   spend: { count: boolean; maxCallsPerDay: number | null },
@@ -88,7 +90,7 @@ export async function reserveCountedStart(
 
 /** Reserves the next start of `api`, `spacingMs` after the one before, counting no call. */
 export async function reserveRequestStart(
-  db: pg.Pool | pg.ClientBase,
+  db: BudgetDatabase,
   api: string,
   spacingMs: number,
 ): Promise<ReservedStart> {
@@ -98,6 +100,43 @@ export async function reserveRequestStart(
   });
   if ('capReached' in reserved) throw new Error('an uncounted start cannot reach the cap');
   return reserved;
+}
+
+/** What the budget's statements need of a pool or client. */
+export type BudgetDatabase = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
+
+/** The most moments one reservation takes, and the stretch of the rate it aims to cover. */
+export const MAX_BLOCK = 64;
+const BLOCK_MS = 100;
+
+/** Moments per reservation at `rps`: about BLOCK_MS of the rate, 1..MAX_BLOCK. */
+export function blockSize(rps: number): number {
+  return Math.max(1, Math.min(MAX_BLOCK, Math.floor((rps * BLOCK_MS) / 1000)));
+}
+
+/**
+ * Reserves the next `count` starts of `api`, `spacingMs` apart, counting no call; `slotMs` is
+ * the first of them. One statement, whatever `count`.
+ */
+export async function reserveRequestStarts(
+  db: BudgetDatabase,
+  api: string,
+  spacingMs: number,
+  count: number,
+): Promise<ReservedStart> {
+  const result = await db.query<{ slot_ms: number; database_now_ms: number }>(
+    `INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
+     VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * $3 / 1000))
+     ON CONFLICT (api) DO UPDATE
+       SET next_start_at = greatest(b.next_start_at, clock_timestamp())
+                           + make_interval(secs => $2::float8 * $3 / 1000)
+     RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2::float8 * $3)::float8 AS slot_ms,
+               (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms`,
+    [api, spacingMs, count],
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error('the api_budget upsert returned no row');
+  return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
 }
 
 /** API calls started today (UTC) for `api` by every process on the database. */
@@ -120,7 +159,7 @@ export async function callsToday(
  * behind it as usual, so the processes come back one spacing apart, not all at once.
  */
 export async function holdRequestStarts(
-  db: pg.Pool | pg.ClientBase,
+  db: BudgetDatabase,
   api: string,
   delayMs: number,
 ): Promise<void> {
@@ -158,23 +197,58 @@ class ClockOffset {
 /**
  * The client's start gate over the shared budget: at most `rps` starts per window, together, and
  * with `maxCallsPerDay` at most that many starts per UTC day; past it, DailyCallCapError.
+ * Without a cap, moments are reserved a block at a time and handed out in order; one that can no
+ * longer be met within MAX_LATENESS_MS is dropped, never used late.
  */
 export function sharedStartGate(
-  pool: pg.Pool,
+  pool: pg.Pool | BudgetDatabase,
   options: {
     api: string;
     rps: number;
     maxCallsPerDay?: number;
     windowMs?: number;
     now?: () => number;
+    block?: number;
   },
 ): RequestStartGate {
   const spacingMs = (options.windowMs ?? SHARED_WINDOW_MS) / options.rps;
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const offset = new ClockOffset();
   const maxCallsPerDay = options.maxCallsPerDay ?? null;
+  const block = options.block ?? blockSize(options.rps);
+  /** Moments reserved without a cap and not handed out yet, on our clock, earliest first. */
+  const moments: number[] = [];
+  let reserving: Promise<void> | undefined;
+  const reserveBlock = async () => {
+    // A lost connection (a Postgres restart) delays the request instead of failing its ranking.
+    const reserved = await retryOnConnectionLoss(() =>
+      reserveRequestStarts(pool, options.api, spacingMs, block),
+    );
+    offset.observe(reserved.databaseNowMs - now());
+    for (let index = 0; index < block; index++) {
+      moments.push(reserved.slotMs + index * spacingMs - offset.value);
+    }
+  };
+  const waitForBlockMoment = async () => {
+    for (;;) {
+      const startAt = moments.shift();
+      if (startAt === undefined) {
+        reserving ??= reserveBlock().finally(() => {
+          reserving = undefined;
+        });
+        await reserving;
+        continue;
+      }
+      // Too late already: the moment is given up, as it would be after the wait below.
+      if (now() - startAt > MAX_LATENESS_MS) continue;
+      const waitMs = startAt - now();
+      if (waitMs > 0) await sleep(waitMs);
+      if (now() - startAt <= MAX_LATENESS_MS) return;
+    }
+  };
   return {
     async waitForStart() {
+      if (maxCallsPerDay === null) return waitForBlockMoment();
       for (let count = true; ; count = false) {
         // A lost connection (a Postgres restart) delays the request instead of failing its
         // ranking; a count taken just before the loss may then be taken twice, erring low.
@@ -191,6 +265,10 @@ export function sharedStartGate(
         if (now() - startAt <= MAX_LATENESS_MS) return;
       }
     },
-    slowDown: (delayMs) => holdRequestStarts(pool, options.api, delayMs),
+    slowDown: async (delayMs) => {
+      // Moments reserved before the hold would start requests inside it: given up.
+      moments.length = 0;
+      await holdRequestStarts(pool, options.api, delayMs);
+    },
   };
 }

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { reserveRequestStart } from '../../src/db/api-budget.ts';
+import {
+  blockSize,
+  reserveRequestStart,
+  reserveRequestStarts,
+  sharedStartGate,
+} from '../../src/db/api-budget.ts';
+import { createFastmossClient } from '../../src/fastmoss/client.ts';
 import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
+import { fetchRanking } from '../../src/fastmoss/ranking.ts';
 import { planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
@@ -73,4 +80,59 @@ describe('one API budget for every process on the database', () => {
       expect((slots[index] ?? 0) - (slots[index - 1] ?? 0)).toBeCloseTo(spacingMs, 1);
     }
   });
+
+  it('a block reservation takes its moments in one statement: the next reservation starts a whole block later', async () => {
+    const api = 'http://block.test';
+    const spacingMs = 40;
+    const block = await reserveRequestStarts(db.pool, api, spacingMs, 5);
+    const next = await reserveRequestStart(db.pool, api, spacingMs);
+    expect(next.slotMs - block.slotMs).toBeCloseTo(5 * spacingMs, 1);
+  });
+
+  it('three clients at 40 req/s reserve their starts a block per statement and never start more than 40 in any second between them', async () => {
+    const rps = 40;
+    expect(blockSize(rps)).toBe(4);
+    simulator.reset();
+    const { selection } = loadConfig({ REGIONS: 'US,GB,MX', PERIODS: 'day' });
+    const planned = planBackfill(selection, '2026-03-01', '2026-03-06', new Date());
+    let statements = 0;
+    // The real pool, counted: every budget statement goes through here.
+    const counted = {
+      query: ((...args: Parameters<typeof db.pool.query>) => {
+        statements += 1;
+        return db.pool.query(...args);
+      }) as typeof db.pool.query,
+    };
+    const api = 'http://blocks.test';
+    const clients = [0, 1, 2].map(() =>
+      createFastmossClient({
+        baseUrl: simulator.url,
+        token: SIM_TOKEN,
+        concurrency: 8,
+        rps: 1000,
+        maxAttempts: 1,
+        startGate: sharedStartGate(counted, { api, rps }),
+      }),
+    );
+    try {
+      await Promise.all(
+        // Each client asks for all of its rankings at once, as a run with rankings in flight does.
+        clients.flatMap((client, index) =>
+          planned
+            .filter((_, at) => at % 3 === index)
+            .map((ranking) => fetchRanking(client, ranking.key)),
+        ),
+      );
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+    const calls = simulator.counters.total;
+    expect(calls).toBe(planned.reduce((sum, p) => sum + pagesNeeded(rankingTotal(p.key)), 0));
+    expect(calls).toBeGreaterThan(2 * rps);
+    expect(simulator.counters.maxStartsInWindow(1000)).toBeLessThanOrEqual(rps);
+    // A block of 4 per statement; a moment the busy machine made the client miss is dropped,
+    // so a loaded machine needs more than calls / 4, but never one statement per request.
+    expect(statements).toBeLessThan(calls);
+    expect(simulator.counters.byOutcome.rateLimited).toBe(0);
+  }, 60_000);
 });
