@@ -9,6 +9,8 @@ export interface PipelineSettings {
   baseUrl: string;
   concurrency: number;
   rps: number;
+  maxBatch?: number;
+  rankingsInFlight?: number;
 }
 
 export interface PipelineRun {
@@ -43,6 +45,8 @@ export async function runPipelineBackfill(
       priority: 0,
       runOptions: { bench: true },
       stopSignal: options.stopSignal,
+      maxBatch: settings.maxBatch,
+      rankingsInFlight: settings.rankingsInFlight,
     });
     return { durationMs: performance.now() - started, summary };
   } finally {

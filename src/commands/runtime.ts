@@ -181,6 +181,10 @@ export interface RunPlansRequest {
   abortSignal?: AbortSignal;
   onPlanned?: (plan: { selected: number; skipped: number; toLoad: number }) => void;
   onOutcome?: (outcome: RankingOutcome) => void;
+  /** Most rankings per write transaction; the writer's default when unset (benchmarks vary it). */
+  maxBatch?: number;
+  /** Rankings held at once, from claim to commit; default twice the request concurrency. */
+  rankingsInFlight?: number;
 }
 
 /** One run through the ledger with this runtime's client and database. */
@@ -200,7 +204,7 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
     leaseSeconds: config.leaseSeconds,
     // A ranking waits on its first page before it can ask for the rest, and on the database
     // after: a few more rankings than request slots keep every slot busy.
-    rankingsInFlight: config.concurrency * 2,
+    rankingsInFlight: request.rankingsInFlight ?? config.concurrency * 2,
     fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
     // A batch whose connection was lost rolled back: written again from the pages in hand, so a
     // Postgres restart mid-load costs no API call.
