@@ -17,7 +17,7 @@ import { postmasterPid, processTreeCpuMs } from './support/cpu-time.ts';
 import type { PipelineRun } from './support/pipeline.ts';
 import { freshDatabase } from './support/postgres.ts';
 import { fullRankings } from './support/rankings.ts';
-import { type BenchOutcome, round, seconds } from './support/results.ts';
+import { type BenchOutcome, median, round, seconds } from './support/results.ts';
 import { startSimulatorProcess } from './support/simulator-process.ts';
 
 export const RANKINGS = 300;
@@ -29,14 +29,6 @@ const runFile = promisify(execFile);
 
 /** Fetch floor and pipeline, alternated: each ratio is a pair measured back to back. */
 const PAIRS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 const CLI = fileURLToPath(new URL('../bin/fastmoss-etl.js', import.meta.url));
 

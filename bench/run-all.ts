@@ -6,6 +6,8 @@
 
 import { loadavg } from 'node:os';
 import { apiFrugality } from './api-frugality.ts';
+import { fkPrice } from './fk-price.ts';
+import { historyCosts } from './history-costs.ts';
 import { loadSpeed } from './load-speed.ts';
 import { loadSpeedProfile } from './load-speed-profile.ts';
 import { memory } from './memory.ts';
@@ -24,6 +26,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'rate-discipline': rateDiscipline,
   memory,
   'load-speed-profile': loadSpeedProfile,
+  'fk-price': fkPrice,
+  'history-costs': historyCosts,
 };
 
 const wanted = process.argv.slice(2);

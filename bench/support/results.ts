@@ -61,3 +61,12 @@ export async function readResults(): Promise<BenchResult[]> {
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** The middle value (the mean of the two middle ones for an even count); 0 for none. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

@@ -157,13 +157,15 @@ export async function claimJobs(
      SET status = 'running', locked_by = $2, locked_until = now() + make_interval(secs => $3),
          attempts = target.attempts + 1, run_id = $4, started_at = now(), updated_at = now()
      WHERE target.id IN (
-       SELECT j.id FROM fastmoss.etl_jobs j
+       -- Each candidate looked up by primary key, whatever the planner's statistics say of the
+       -- status index: a fresh plan of 100k pending jobs would otherwise scan them all.
+       SELECT j.id FROM unnest($1::bigint[]) AS candidate(id)
+         JOIN fastmoss.etl_jobs j ON j.id = candidate.id
        -- Or already ours: a claim whose answer was lost with its connection, now retried.
-       WHERE j.id = ANY($1::bigint[])
-         AND (${FREE_TO_CLAIM} OR (j.status = 'running' AND j.locked_by = $2))
+       WHERE (${FREE_TO_CLAIM} OR (j.status = 'running' AND j.locked_by = $2))
        ORDER BY j.priority DESC, j.id
        LIMIT $5
-       FOR UPDATE SKIP LOCKED)
+       FOR UPDATE OF j SKIP LOCKED)
      RETURNING target.id, ${RANKING_KEY_COLUMNS}, target.attempts, target.priority`,
     [candidateIds, options.workerId, options.leaseSeconds, options.runId, options.limit ?? null],
   );
