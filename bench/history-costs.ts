@@ -33,8 +33,8 @@ async function timed(repeats: number, work: (index: number) => Promise<unknown>)
 async function writeHistory(pool: pg.Pool): Promise<void> {
   const keys = `
     SELECT r.region, pc.id AS product_category_id, cc.id AS creator_category_id, 'day' AS period_type,
-           to_char(d.day, 'YYYY-MM-DD') AS period_value, o.order_field, d.day AS period_start,
-           d.day AS period_end
+           to_char(d.day, 'YYYY-MM-DD') AS period_value, o.order_field, d.day::date AS period_start,
+           d.day::date AS period_end
       FROM unnest(ARRAY['US','GB','MX','ES','DE','IT','FR','ID','VN','MY','TH','PH','BR','JP','SG'])
              AS r(region),
            (VALUES (NULL::int), (14), (21)) AS pc(id), (VALUES (NULL::int), (4), (7)) AS cc(id),
@@ -52,7 +52,8 @@ async function writeHistory(pool: pg.Pool): Promise<void> {
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, page, http_status, attempts, received_at, body, page_size)
     SELECT k.*, p.page, 200, 1, now(), '{"code":0}', 100 FROM (${keys}) k,
-           generate_series(1, 5) AS p(page)`);
+           generate_series(1, 5) AS p(page)
+    ON CONFLICT DO NOTHING`);
   await pool.query('VACUUM ANALYZE');
   // 100,000 pending jobs of 2024, planned after the last ANALYZE.
   await pool.query(`INSERT INTO fastmoss.etl_jobs
