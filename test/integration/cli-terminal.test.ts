@@ -51,9 +51,11 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe('a backfill through faults on a terminal', () => {
-  it.skipIf(!hasPty)(
+  it(
     'shows whole log lines above one progress bar, no retry lines, and the retries in the summary',
     async () => {
+      // script(1) is in Debian's essential bsdutils; without it this behaviour goes unchecked.
+      expect(hasPty, 'script(1) from util-linux is needed to run the CLI on a pty').toBe(true);
       simulator.reset();
       const result = await runCliOnTerminal([...BACKFILL, '--force'], env());
       const rows = screenRows(result.stdout);
