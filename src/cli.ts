@@ -88,7 +88,7 @@ program
   .option('--force', 'refetch rankings that are already loaded')
   .option(
     '--dry-run',
-    'print the cost (rankings; API calls at env FASTMOSS_PAGE_SIZE, or at the page-size cap FastMoss is known to enforce; time at env ETL_RPS) and exit: no API call, nothing written',
+    'print the cost (rankings; API calls at env FASTMOSS_PAGE_SIZE, or at the page-size cap FastMoss is known to enforce; time at env ETL_RPS) and the estimated rows and disk the selection adds, and exit: no API call, nothing written',
   )
   .option('--json', 'print one JSON object instead of text')
   .addHelpText('after', EXIT_CODES_HELP)
@@ -115,7 +115,7 @@ program
 program
   .command('status')
   .description(
-    "what is loaded, missing and failed, the last runs, and today's API calls against env ETL_MAX_CALLS_PER_DAY",
+    "what is loaded, missing and failed, the last runs, today's API calls against env ETL_MAX_CALLS_PER_DAY, and the warehouse's size by table",
   )
   .option('--json', 'print one JSON object instead of text')
   .option('--runs <n>', 'how many recent runs to list (default: 10)')

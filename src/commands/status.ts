@@ -3,7 +3,9 @@ import { callsToday } from '../db/api-budget.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { checkSchemaCurrent, schemaErrorOf } from '../db/schema-state.ts';
 import { readStatusReport, type StatusReport } from '../db/status-report.ts';
+import { readWarehouseSize, type WarehouseSize } from '../db/table-sizes.ts';
 import { ConfigError } from '../domain/errors.ts';
+import { formatBytes } from '../observe/bytes.ts';
 import { formatDuration } from '../observe/duration.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
@@ -33,6 +35,7 @@ export async function status(
           ...(await callsToday(db.pool, config.baseUrl)),
           cap: config.maxCallsPerDay ?? null,
         },
+        size: await readWarehouseSize(db.pool),
       }))
       .catch((error: unknown) => {
         throw schemaErrorOf(error, db.url) ?? error;
@@ -69,7 +72,39 @@ export interface DailySpend {
   cap: number | null;
 }
 
-export type StatusWithSpend = StatusReport & { apiCallsToday?: DailySpend };
+export type StatusWithSpend = StatusReport & { apiCallsToday?: DailySpend; size?: WarehouseSize };
+
+/** Partitions shown under their table in text; `status --json` lists every one. */
+const PARTITIONS_SHOWN = 6;
+
+function formatSize(size: WarehouseSize): string {
+  const rowsText = (rows: number | null) => (rows === null ? '?' : rows.toLocaleString('en-US'));
+  const rows: (string | number | null)[][] = [];
+  for (const table of size.tables) {
+    rows.push([
+      table.name,
+      formatBytes(table.bytes),
+      rowsText(table.rowsEstimate),
+      table.partitions.length,
+    ]);
+    for (const partition of table.partitions.slice(0, PARTITIONS_SHOWN)) {
+      rows.push([
+        `${'  '.repeat(partition.level)}${partition.name}`,
+        formatBytes(partition.bytes),
+        rowsText(partition.rowsEstimate),
+        '',
+      ]);
+    }
+    const hidden = table.partitions.length - PARTITIONS_SHOWN;
+    if (hidden > 0) rows.push([`  ... and ${hidden} more partitions`, '', '', '']);
+  }
+  return (
+    `warehouse size: ${formatBytes(size.totalBytes)} in schema ${size.schema} ` +
+    '(tables with their indexes and TOAST, partitions summed under their table; rows are ' +
+    "the planner's estimates, ? until a table is first vacuumed or analyzed)\n" +
+    formatTable(['table', 'size', 'rows (est.)', 'partitions'], rows)
+  );
+}
 
 function formatSpend(spend: DailySpend): string {
   const against =
@@ -145,6 +180,7 @@ export function formatStatus(report: StatusWithSpend): string {
     sections.push('failed rankings: none');
   }
   sections.push(formatNotAvailable(report), formatQuarantine(report), formatFlagged(report));
+  if (report.size) sections.push(formatSize(report.size));
   return sections.join('\n\n');
 }
 

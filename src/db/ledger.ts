@@ -50,7 +50,8 @@ export interface PlanResult {
 
 type Queryable = Pool | ClientBase;
 
-function keyArrays(planned: PlannedRanking[]) {
+/** The planned rankings as the parameter arrays of `PLANNED_INPUT` ($1..$8). */
+export function keyArrays(planned: PlannedRanking[]) {
   return [
     planned.map((p) => p.key.region),
     planned.map((p) => p.key.productCategoryId),
@@ -63,12 +64,14 @@ function keyArrays(planned: PlannedRanking[]) {
   ];
 }
 
-const PLANNED_INPUT = `
+/** The planned rankings as rows (`keyArrays` bound to $1..$8): the key, period_start, period_end. */
+export const PLANNED_INPUT = `
   SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
                        $7::date[], $8::date[])
     AS t(${RANKING_KEY_COLUMNS}, period_start, period_end)`;
 
-const SNAPSHOT_EXISTS = `
+/** True for an `input` row `i` whose ranking has a snapshot. */
+export const SNAPSHOT_EXISTS = `
   EXISTS (SELECT 1 FROM fastmoss.ranking_snapshots s WHERE ${sameRankingKey('s', 'i')})`;
 
 /**

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import {
+  BYTES_PER_ENTRY,
+  DEFAULT_ENTRIES_PER_RANKING,
+  DEFAULT_TOP_LIVES_PER_ENTRY,
+} from '../../src/db/row-sizes.ts';
 import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
@@ -72,9 +77,38 @@ describe('backfill', () => {
     simulator.reset();
     const result = await runCli(['backfill', ...SMALL, '--dry-run', '--json'], env(db));
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ rankings: 12, skipped: 0, maxApiCalls: 60 });
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ rankings: 12, skipped: 0, maxApiCalls: 60 });
+    // An empty warehouse knows no ranking like these: the measured defaults estimate them.
+    const entries = 12 * DEFAULT_ENTRIES_PER_RANKING.day;
+    expect(report.growth).toMatchObject({
+      estimate: true,
+      rankings: 12,
+      replaced: 0,
+      snapshots: 12,
+      entries,
+      topLives: Math.round(entries * DEFAULT_TOP_LIVES_PER_ENTRY),
+      rawPages: 12 * Math.ceil(DEFAULT_ENTRIES_PER_RANKING.day / 100),
+      entriesBasis: { series: 0, regionPeriod: 0, default: 12 },
+      topLivesPerEntry: { value: DEFAULT_TOP_LIVES_PER_ENTRY, basis: 'default' },
+    });
+    expect(report.growth.bytes.entries).toBe(entries * BYTES_PER_ENTRY);
+    expect(report.growth.bytes.total).toBe(
+      report.growth.bytes.entries +
+        report.growth.bytes.topLives +
+        report.growth.bytes.rawPages +
+        report.growth.bytes.rankings,
+    );
     expect(simulator.counters.total).toBe(0);
     expect(await count(db, 'etl_runs')).toBe(0);
+    expect(await count(db, 'etl_jobs')).toBe(0);
+    const text = await runCli(['backfill', ...SMALL, '--dry-run'], env(db));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /estimated growth \(an estimate, not a count\): [\d.]+ (kB|MB) for 12 rankings not loaded yet: ~3,804 entries/,
+    );
+    expect(text.stdout).toContain('measured defaults (day 317, week 493, month 500) (12)');
+    expect(simulator.counters.total).toBe(0);
     expect(await count(db, 'etl_jobs')).toBe(0);
   });
 
@@ -131,6 +165,44 @@ describe('backfill', () => {
     );
     expect(after.rows).toEqual(before.rows);
     expect(await warehouseChecksum(db.pool)).toEqual(checksum);
+  });
+
+  it('dry run after a load estimates new rankings from their loaded series, and a --force reload as no growth', async () => {
+    const jobsBefore = await count(db, 'etl_jobs');
+    const runsBefore = await count(db, 'etl_runs');
+    // The loaded day rankings' average entry count per region: what a new day of the series holds.
+    const averages = await db.pool.query<{ region: string; average: string }>(
+      `SELECT region, avg(entry_count) AS average FROM fastmoss.ranking_snapshots GROUP BY region`,
+    );
+    const expected = averages.rows.reduce((sum, row) => sum + 2 * Number(row.average), 0);
+    simulator.reset();
+    // One more day: 2 regions x 2 order fields new, 12 loaded.
+    const wider = [
+      '--from',
+      '2026-04-01',
+      '--to',
+      '2026-04-04',
+      '--periods',
+      'day',
+      '--regions',
+      'US,GB',
+    ];
+    const result = await runCli(['backfill', ...wider, '--dry-run', '--json'], env(db));
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ rankings: 4, skipped: 12 });
+    expect(report.growth).toMatchObject({ rankings: 4, replaced: 0, snapshots: 4 });
+    expect(report.growth.entriesBasis).toEqual({ series: 4, regionPeriod: 0, default: 0 });
+    expect(Math.abs(report.growth.entries - expected)).toBeLessThanOrEqual(1);
+    const forced = await runCli(['backfill', ...wider, '--force', '--dry-run', '--json'], env(db));
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      rankings: 16,
+      skipped: 0,
+      growth: { rankings: 4, replaced: 12 },
+    });
+    expect(simulator.counters.total).toBe(0);
+    expect(await count(db, 'etl_jobs')).toBe(jobsBefore);
+    expect(await count(db, 'etl_runs')).toBe(runsBefore);
   });
 
   it('status reports what is loaded and the runs', async () => {
