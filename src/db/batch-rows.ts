@@ -1,22 +1,39 @@
 import type { FetchedRanking, IdString, RankedCreator } from '../domain/ranking.ts';
+import type { IsoDate, PeriodBounds } from '../plan/periods.ts';
 import { copyNumber, copyText } from './copy-in.ts';
 import { compareIds, stripNul } from './ranking-rows.ts';
 
 /*
  * The dimension rows of a batch of rankings, merged: one row per creator, live stream and
- * category however many rankings of the batch name it, ordered by key. The merge gives the same
- * result as loading the rankings one after another in the order they were fetched: a later
- * fetch's values win, and a missing value does not erase a known one.
+ * category however many rankings of the batch name it, ordered by key. A creator's or live
+ * stream's attributes are those of its latest period in the batch (the latest period_end; of two
+ * ending the same day, the later fetch), as load.ts keeps them across batches: the merge gives
+ * the same result as loading the rankings one after another, oldest period first. A missing
+ * value does not erase a known one. first_seen_at / last_seen_at are the earliest and latest
+ * fetch, of any period.
  */
 
+/** A ranking of the batch, with the period it covers. */
+export interface DatedRanking {
+  ranking: FetchedRanking;
+  bounds: PeriodBounds;
+}
+
+/** Where a row's attributes come from: the ranking's last day, then its fetch. */
+export interface AttributesAsOf {
+  /** `period_end` of the ranking the attributes come from. */
+  attributesAsOf: IsoDate;
+  attributesFetchedAt: Date;
+}
+
 /** A creator's latest attributes across the batch (the category's name is kept apart). */
-export interface CreatorRow extends Omit<RankedCreator, 'categoryName'> {
+export interface CreatorRow extends Omit<RankedCreator, 'categoryName'>, AttributesAsOf {
   /** The earliest and latest fetch of the batch that named this creator. */
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
 
-export interface LiveStreamRow {
+export interface LiveStreamRow extends AttributesAsOf {
   roomId: IdString;
   creatorUid: IdString;
   region: string | null;
@@ -46,15 +63,30 @@ function sortedValues<K, V>(map: Map<K, V>, compare: (a: K, b: K) => number): V[
   return [...map.keys()].sort(compare).map((key) => map.get(key) as V);
 }
 
+/** Oldest period first; of two ending the same day, the earlier fetch first (a stable sort). */
+function byPeriodThenFetch(a: DatedRanking, b: DatedRanking): number {
+  if (a.bounds.end !== b.bounds.end) return a.bounds.end < b.bounds.end ? -1 : 1;
+  return a.ranking.fetchedAt.getTime() - b.ranking.fetchedAt.getTime();
+}
+
+function earlier(a: Date | undefined, b: Date): Date {
+  return a !== undefined && a < b ? a : b;
+}
+
+function later(a: Date | undefined, b: Date): Date {
+  return a !== undefined && a > b ? a : b;
+}
+
 /** Merges the dimension rows of `rankings`, NUL stripped from all text. */
-export function mergeDimensionRows(rankings: readonly FetchedRanking[]): DimensionRows {
-  const byFetch = [...rankings].sort((a, b) => a.fetchedAt.getTime() - b.fetchedAt.getTime());
+export function mergeDimensionRows(rankings: readonly DatedRanking[]): DimensionRows {
+  const oldestFirst = [...rankings].sort(byPeriodThenFetch);
   const categories = new Map<number, CategoryRow>();
   const creators = new Map<IdString, CreatorRow>();
   const lives = new Map<IdString, LiveStreamRow>();
   const productCategoryIds = new Set<number>();
-  for (const ranking of byFetch) {
+  for (const { ranking, bounds } of oldestFirst) {
     const seenAt = ranking.fetchedAt;
+    const asOf: AttributesAsOf = { attributesAsOf: bounds.end, attributesFetchedAt: seenAt };
     if (ranking.key.productCategoryId !== null)
       productCategoryIds.add(ranking.key.productCategoryId);
     for (const entry of ranking.entries) {
@@ -73,8 +105,9 @@ export function mergeDimensionRows(rankings: readonly FetchedRanking[]): Dimensi
         region: stripNulOrNull(c.region) ?? before?.region ?? null,
         categoryId: c.categoryId ?? before?.categoryId ?? null,
         followerCount: c.followerCount ?? before?.followerCount ?? null,
-        firstSeenAt: before?.firstSeenAt ?? seenAt,
-        lastSeenAt: seenAt,
+        ...asOf,
+        firstSeenAt: earlier(before?.firstSeenAt, seenAt),
+        lastSeenAt: later(before?.lastSeenAt, seenAt),
       });
       for (const live of entry.topLives) {
         const seen = lives.get(live.roomId);
@@ -84,8 +117,9 @@ export function mergeDimensionRows(rankings: readonly FetchedRanking[]): Dimensi
           region: stripNulOrNull(live.region) ?? seen?.region ?? null,
           title: stripNulOrNull(live.title) ?? seen?.title ?? null,
           coverUrl: stripNulOrNull(live.coverUrl) ?? seen?.coverUrl ?? null,
-          firstSeenAt: seen?.firstSeenAt ?? seenAt,
-          lastSeenAt: seenAt,
+          ...asOf,
+          firstSeenAt: earlier(seen?.firstSeenAt, seenAt),
+          lastSeenAt: later(seen?.lastSeenAt, seenAt),
         });
       }
     }

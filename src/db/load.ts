@@ -22,7 +22,8 @@ import { inTransaction } from './transaction.ts';
 /*
  * Writing rankings into the warehouse. A batch of rankings is one transaction: their dimension
  * rows (categories, creators, live streams) merged and written once, in key order, only where
- * something changed; their snapshots upserted by key (a reload keeps its snapshot id); their
+ * something changed (a creator's or live stream's attributes only from a period at least as
+ * recent as the one they are as of); their snapshots upserted by key (a reload keeps its snapshot id); their
  * entries and top lives replaced by COPY; their pages archived; their quality flags refreshed.
  * Readers see each ranking's previous version or its new one, never a mix.
  */
@@ -49,9 +50,10 @@ export interface LoadedRanking {
 }
 
 /**
- * A creator's or live stream's `last_seen_at` moves only when a fetch is at least this much
- * later (or another attribute changed). Rewriting an unchanged row would lock it until commit,
- * and every ranking names the same busy creators, so concurrent loads would queue on each other.
+ * A creator's or live stream's `last_seen_at` (and, for the same period, `attributes_fetched_at`)
+ * moves only when a fetch is at least this much later (or an attribute changed). Rewriting an
+ * unchanged row would lock it until commit, and every ranking names the same busy creators, so
+ * concurrent loads would queue on each other.
  */
 export const SEEN_AT_PRECISION = '1 hour';
 
@@ -59,9 +61,57 @@ export const SEEN_AT_PRECISION = '1 hour';
  * Categories, creators and live streams are written compare-first: the `changed` CTE keeps the
  * rows that are new or differ from the stored row, and only those reach INSERT ... ON CONFLICT.
  * ON CONFLICT DO UPDATE locks a conflicting row even when its WHERE is false, so rows that
- * did not change are never offered to it. The WHERE stays for a fetch that is older than the
- * stored row (a ranking fetched earlier but committed later does not roll attributes back).
+ * did not change are never offered to it. The DO UPDATE decides again on the row it locked (a
+ * concurrent load may have committed a newer one since the statement's snapshot).
  */
+
+/**
+ * Whether the incoming attributes (`incoming`) are at least as recent as the stored ones
+ * (`stored`): a later period_end, or the same one fetched no earlier. Backfilling an older period
+ * never rolls a creator back; a --force reload of the newest period refreshes it. NULL stored
+ * as-of (rows from before migration 0012) is older than anything.
+ */
+function attributesWin(incoming: string, stored: string): string {
+  return `(${stored}.attributes_as_of IS NULL
+     OR ${incoming}.attributes_as_of > ${stored}.attributes_as_of
+     OR (${incoming}.attributes_as_of = ${stored}.attributes_as_of
+         AND ${incoming}.attributes_fetched_at >= ${stored}.attributes_fetched_at))`;
+}
+
+/**
+ * Whether a winning row changes the stored one: the as-of moves to a later period, the same
+ * period's fetch moves by SEEN_AT_PRECISION, or an attribute differs (`attributes` are those
+ * SQL conditions).
+ */
+function attributesChange(incoming: string, stored: string, attributes: string[]): string {
+  return `(${incoming}.attributes_as_of IS DISTINCT FROM ${stored}.attributes_as_of
+     OR ${incoming}.attributes_fetched_at
+        >= ${stored}.attributes_fetched_at + interval '${SEEN_AT_PRECISION}'
+     OR ${attributes.join('\n     OR ')})`;
+}
+
+/** An attribute column; `keepKnown`: a NULL incoming value keeps the stored one. */
+interface Attribute {
+  name: string;
+  keepKnown: boolean;
+}
+
+const AS_OF_COLUMNS: Attribute[] = [
+  { name: 'attributes_as_of', keepKnown: false },
+  { name: 'attributes_fetched_at', keepKnown: false },
+];
+
+/** SET items of the attributes and their as-of: the incoming values where they win. */
+function attributeUpdates(stored: string, win: string, attributes: Attribute[]): string {
+  return [...attributes, ...AS_OF_COLUMNS]
+    .map(({ name, keepKnown }) => {
+      const incoming = keepKnown
+        ? `coalesce(excluded.${name}, ${stored}.${name})`
+        : `excluded.${name}`;
+      return `${name} = CASE WHEN ${win} THEN ${incoming} ELSE ${stored}.${name} END`;
+    })
+    .join(',\n            ');
+}
 
 async function upsertCreatorCategories(tx: pg.ClientBase, rows: CategoryRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -92,39 +142,75 @@ async function recordProductCategories(tx: pg.ClientBase, ids: number[]): Promis
   );
 }
 
+const CREATOR_ATTRIBUTES: Attribute[] = [
+  { name: 'unique_id', keepKnown: false },
+  { name: 'nickname', keepKnown: false },
+  { name: 'avatar_url', keepKnown: true },
+  { name: 'region', keepKnown: true },
+  { name: 'creator_category_id', keepKnown: true },
+  { name: 'follower_count', keepKnown: true },
+];
+
+const LIVE_STREAM_ATTRIBUTES: Attribute[] = [
+  { name: 'creator_uid', keepKnown: false },
+  { name: 'region', keepKnown: true },
+  { name: 'title', keepKnown: true },
+  { name: 'cover_url', keepKnown: true },
+];
+
+/** Conditions: an attribute of `incoming` differs from `stored` (a NULL never differs from a known value). */
+function attributeDiffers(incoming: string, stored: string, attributes: Attribute[]): string[] {
+  return attributes.map(({ name, keepKnown }) =>
+    keepKnown
+      ? `coalesce(${incoming}.${name}, ${stored}.${name}) IS DISTINCT FROM ${stored}.${name}`
+      : `${incoming}.${name} <> ${stored}.${name}`,
+  );
+}
+
+/**
+ * The dimension upsert of a table keyed by `key`: a row is offered to ON CONFLICT when it is
+ * new, when its attributes win and change something, or when it was seen SEEN_AT_PRECISION later
+ * than its last_seen_at or earlier than its first_seen_at (a replayed ranking fetched long ago).
+ */
+function dimensionUpsert(
+  table: string,
+  key: string,
+  attributes: Attribute[],
+): { changed: string; conflict: string } {
+  const changed = `l.${key} IS NULL
+           OR (${attributesWin('i', 'l')}
+               AND ${attributesChange('i', 'l', attributeDiffers('i', 'l', attributes))})
+           OR i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
+           OR i.first_seen_at <= l.first_seen_at - interval '${SEEN_AT_PRECISION}'`;
+  const win = attributesWin('excluded', table);
+  const conflict = `ON CONFLICT (${key}) DO UPDATE
+        SET ${attributeUpdates(table, win, attributes)},
+            first_seen_at = least(${table}.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(${table}.last_seen_at, excluded.last_seen_at)
+      WHERE ${win} OR excluded.last_seen_at > ${table}.last_seen_at
+         OR excluded.first_seen_at < ${table}.first_seen_at`;
+  return { changed, conflict };
+}
+
+const CREATORS_UPSERT = dimensionUpsert('cr', 'uid', CREATOR_ATTRIBUTES);
+
 async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `WITH input AS (
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                            $6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
+                            $6::int[], $7::bigint[], $8::date[], $9::timestamptz[],
+                            $10::timestamptz[], $11::timestamptz[])
          AS i(uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
-              first_seen_at, last_seen_at)),
+              attributes_as_of, attributes_fetched_at, first_seen_at, last_seen_at)),
      changed AS (
-       SELECT i.* FROM input i LEFT JOIN fastmoss.creators c ON c.uid = i.uid
-        WHERE c.uid IS NULL
-           OR (i.last_seen_at >= c.last_seen_at
-               AND (i.last_seen_at >= c.last_seen_at + interval '${SEEN_AT_PRECISION}'
-                    OR i.unique_id <> c.unique_id OR i.nickname <> c.nickname
-                    OR coalesce(i.avatar_url, c.avatar_url) IS DISTINCT FROM c.avatar_url
-                    OR coalesce(i.region, c.region) IS DISTINCT FROM c.region
-                    OR coalesce(i.creator_category_id, c.creator_category_id)
-                       IS DISTINCT FROM c.creator_category_id
-                    OR coalesce(i.follower_count, c.follower_count)
-                       IS DISTINCT FROM c.follower_count)))
+       SELECT i.* FROM input i LEFT JOIN fastmoss.creators l ON l.uid = i.uid
+        WHERE ${CREATORS_UPSERT.changed})
      INSERT INTO fastmoss.creators AS cr
        (uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
-        first_seen_at, last_seen_at)
+        attributes_as_of, attributes_fetched_at, first_seen_at, last_seen_at)
      SELECT * FROM changed ORDER BY uid
-     ON CONFLICT (uid) DO UPDATE
-        SET unique_id = excluded.unique_id,
-            nickname = excluded.nickname,
-            avatar_url = coalesce(excluded.avatar_url, cr.avatar_url),
-            region = coalesce(excluded.region, cr.region),
-            creator_category_id = coalesce(excluded.creator_category_id, cr.creator_category_id),
-            follower_count = coalesce(excluded.follower_count, cr.follower_count),
-            last_seen_at = excluded.last_seen_at
-      WHERE excluded.last_seen_at >= cr.last_seen_at`,
+     ${CREATORS_UPSERT.conflict}`,
     [
       rows.map((r) => r.uid),
       rows.map((r) => r.uniqueId),
@@ -133,44 +219,40 @@ async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<vo
       rows.map((r) => r.region),
       rows.map((r) => r.categoryId),
       rows.map((r) => r.followerCount),
+      rows.map((r) => r.attributesAsOf),
+      rows.map((r) => r.attributesFetchedAt),
       rows.map((r) => r.firstSeenAt),
       rows.map((r) => r.lastSeenAt),
     ],
   );
 }
 
+const LIVE_STREAMS_UPSERT = dimensionUpsert('ls', 'room_id', LIVE_STREAM_ATTRIBUTES);
+
 async function upsertLiveStreams(tx: pg.ClientBase, rows: LiveStreamRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
     `WITH input AS (
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                            $6::timestamptz[], $7::timestamptz[])
-         AS i(room_id, creator_uid, region, title, cover_url, first_seen_at, last_seen_at)),
+                            $6::date[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
+         AS i(room_id, creator_uid, region, title, cover_url, attributes_as_of,
+              attributes_fetched_at, first_seen_at, last_seen_at)),
      changed AS (
        SELECT i.* FROM input i LEFT JOIN fastmoss.live_streams l ON l.room_id = i.room_id
-        WHERE l.room_id IS NULL
-           OR (i.last_seen_at >= l.last_seen_at
-               AND (i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
-                    OR i.creator_uid <> l.creator_uid
-                    OR coalesce(i.region, l.region) IS DISTINCT FROM l.region
-                    OR coalesce(i.title, l.title) IS DISTINCT FROM l.title
-                    OR coalesce(i.cover_url, l.cover_url) IS DISTINCT FROM l.cover_url)))
+        WHERE ${LIVE_STREAMS_UPSERT.changed})
      INSERT INTO fastmoss.live_streams AS ls
-       (room_id, creator_uid, region, title, cover_url, first_seen_at, last_seen_at)
+       (room_id, creator_uid, region, title, cover_url, attributes_as_of, attributes_fetched_at,
+        first_seen_at, last_seen_at)
      SELECT * FROM changed ORDER BY room_id
-     ON CONFLICT (room_id) DO UPDATE
-        SET creator_uid = excluded.creator_uid,
-            region = coalesce(excluded.region, ls.region),
-            title = coalesce(excluded.title, ls.title),
-            cover_url = coalesce(excluded.cover_url, ls.cover_url),
-            last_seen_at = excluded.last_seen_at
-      WHERE excluded.last_seen_at >= ls.last_seen_at`,
+     ${LIVE_STREAMS_UPSERT.conflict}`,
     [
       rows.map((r) => r.roomId),
       rows.map((r) => r.creatorUid),
       rows.map((r) => r.region),
       rows.map((r) => r.title),
       rows.map((r) => r.coverUrl),
+      rows.map((r) => r.attributesAsOf),
+      rows.map((r) => r.attributesFetchedAt),
       rows.map((r) => r.firstSeenAt),
       rows.map((r) => r.lastSeenAt),
     ],
@@ -284,7 +366,7 @@ export function checkLoadable(ranking: FetchedRanking): void {
 
 async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<LoadedRanking[]> {
   const rankings = loads.map((load) => load.ranking);
-  const dimensions = mergeDimensionRows(rankings);
+  const dimensions = mergeDimensionRows(loads);
   await lockRankingSeries(
     tx,
     rankings.map((ranking) => ranking.key),

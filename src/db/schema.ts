@@ -52,6 +52,14 @@ export const creators = fastmoss.table(
     region: text('region'),
     creatorCategoryId: integer('creator_category_id').references(() => creatorCategories.id),
     followerCount: bigint('follower_count', { mode: 'number' }),
+    /**
+     * The attributes above are those of the creator's latest period ranked in: the period_end of
+     * the ranking they came from, and that ranking's fetch (the later fetch wins a tie of
+     * periods). NULL: not known (rows from before migration 0012 listed in no ranking); the next
+     * load sets them.
+     */
+    attributesAsOf: date('attributes_as_of', { mode: 'string' }),
+    attributesFetchedAt: timestamptz('attributes_fetched_at'),
     firstSeenAt: timestamptz('first_seen_at').notNull(),
     lastSeenAt: timestamptz('last_seen_at').notNull(),
   },
@@ -70,6 +78,9 @@ export const liveStreams = fastmoss.table(
     region: text('region'),
     title: text('title'),
     coverUrl: text('cover_url'),
+    /** As creators.attributes_as_of / attributes_fetched_at, for the four columns above. */
+    attributesAsOf: date('attributes_as_of', { mode: 'string' }),
+    attributesFetchedAt: timestamptz('attributes_fetched_at'),
     firstSeenAt: timestamptz('first_seen_at').notNull(),
     lastSeenAt: timestamptz('last_seen_at').notNull(),
   },

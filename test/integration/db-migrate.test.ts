@@ -16,6 +16,7 @@ import { useEmptyDatabase, useTestDatabase } from '../support/database.ts';
 const migrated = await useTestDatabase();
 const empty = await useEmptyDatabase();
 const legacy = await useEmptyDatabase();
+const beforeAsOf = await useEmptyDatabase();
 
 /** Every column of schema fastmoss with its type, default and nullability, in a stable order. */
 async function describeSchema(pool: typeof migrated.pool): Promise<string[]> {
@@ -41,19 +42,48 @@ async function appliedMigrations(
 
 const withoutId = (line: string) => line.slice(line.indexOf(' ') + 1);
 
-/** A copy of the migrations folder holding only its first `count` migrations. */
-async function migrationsUpTo(count: number): Promise<string> {
+/**
+ * A copy of the migrations folder holding only its first `count` migrations, or those up to and
+ * including the one tagged `count`.
+ */
+async function migrationsUpTo(count: number | string): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'fastmoss-etl-migrations-'));
   const journal = JSON.parse(
     await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
   ) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, count);
+  const last =
+    typeof count === 'number' ? count : journal.entries.findIndex((e) => e.tag === count) + 1;
+  if (last === 0) throw new Error(`no migration tagged ${count}`);
+  journal.entries = journal.entries.slice(0, last);
   await mkdir(join(folder, 'meta'));
   await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
   for (const { tag } of journal.entries) {
     await copyFile(join(MIGRATIONS_FOLDER, `${tag}.sql`), join(folder, `${tag}.sql`));
   }
   return folder;
+}
+
+/** Applies the migrations `migrationsUpTo(count)` holds with drizzle's bare migrator. */
+async function migrateOnly(
+  pool: typeof migrated.pool,
+  count: number | string,
+  migrationsSchema: string,
+): Promise<void> {
+  const folder = await migrationsUpTo(count);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(drizzle({ client }), {
+        migrationsFolder: folder,
+        migrationsSchema,
+        migrationsTable: MIGRATIONS_TABLE,
+      });
+    } finally {
+      client.release();
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
 
 /** Schemas holding a table named like drizzle's bookkeeping. */
@@ -96,21 +126,7 @@ describe('migrateDatabase', () => {
   it('upgrades a database migrated the old way (bookkeeping in fastmoss): moved, nothing re-applied', async () => {
     // What earlier versions did: drizzle's migrator, its table in schema fastmoss, the six migrations
     // they had (0000-0005).
-    const oldMigrations = await migrationsUpTo(6);
-    try {
-      const client = await legacy.pool.connect();
-      try {
-        await migrate(drizzle({ client }), {
-          migrationsFolder: oldMigrations,
-          migrationsSchema: LEGACY_MIGRATIONS_SCHEMA,
-          migrationsTable: MIGRATIONS_TABLE,
-        });
-      } finally {
-        client.release();
-      }
-    } finally {
-      await rm(oldMigrations, { recursive: true, force: true });
-    }
+    await migrateOnly(legacy.pool, 6, LEGACY_MIGRATIONS_SCHEMA);
     await legacy.pool.query(
       `insert into fastmoss.creator_categories (id, name) values (4, 'Beauty')`,
     );
@@ -152,6 +168,73 @@ describe('migrateDatabase', () => {
       'ranking_snapshots',
       'ranking_top_lives',
       'raw_pages',
+    ]);
+  });
+
+  it("gives rows loaded before attributes_as_of existed the latest period listing them, and that period's follower count", async () => {
+    // Migrated as the versions before attributes_as_of were (0000-0011), then loaded the way they
+    // loaded: the attributes of the ranking fetched last, here the older period.
+    await migrateOnly(beforeAsOf.pool, '0011_daily_call_cap', MIGRATIONS_SCHEMA);
+    await beforeAsOf.pool.query(`
+      INSERT INTO fastmoss.creators (uid, unique_id, nickname, follower_count, first_seen_at, last_seen_at)
+      VALUES (7000000000000000001, 'a', 'A', 100, '2026-04-01T01:00Z', '2026-04-05T01:00Z'),
+             (7000000000000000002, 'b', 'B', 900, '2026-04-01T01:00Z', '2026-04-05T01:00Z'),
+             (7000000000000000003, 'c', 'C', 5, '2026-04-01T01:00Z', '2026-04-01T01:00Z');
+      INSERT INTO fastmoss.live_streams (room_id, creator_uid, title, first_seen_at, last_seen_at)
+      VALUES (7600000000000000001, 7000000000000000001, 't', '2026-04-01T01:00Z', '2026-04-05T01:00Z');
+      INSERT INTO fastmoss.ranking_snapshots (region, period_type, period_value, period_start,
+          period_end, order_field, total, entry_count, fetched_at)
+      VALUES ('US', 'day', '2026-03-31', '2026-03-31', '2026-03-31', 'gmv', 2, 2, '2026-04-01T01:00Z'),
+             ('US', 'month', '2026-03', '2026-03-01', '2026-03-31', 'gmv', 2, 2, '2026-04-01T02:00Z'),
+             ('US', 'day', '2026-03-10', '2026-03-10', '2026-03-10', 'gmv', 2, 2, '2026-04-05T01:00Z');
+      INSERT INTO fastmoss.ranking_entries (snapshot_id, rank, creator_uid, follower_count)
+      SELECT s.id, e.rank, e.uid, e.followers
+        FROM (VALUES ('2026-03-31', 1, 7000000000000000001, 300),
+                     ('2026-03-31', 2, 7000000000000000002, 800),
+                     ('2026-03', 1, 7000000000000000001, 310),
+                     ('2026-03', 2, 7000000000000000002, NULL),
+                     ('2026-03-10', 1, 7000000000000000001, 100),
+                     ('2026-03-10', 2, 7000000000000000002, 900))
+             AS e(period_value, rank, uid, followers)
+        JOIN fastmoss.ranking_snapshots s ON s.period_value = e.period_value;
+      INSERT INTO fastmoss.ranking_top_lives (snapshot_id, rank, position, room_id)
+      SELECT id, 1, 1, 7600000000000000001 FROM fastmoss.ranking_snapshots
+       WHERE period_value IN ('2026-03-10', '2026-03');`);
+
+    await migrateDatabase(beforeAsOf.url);
+
+    const creators = await beforeAsOf.pool.query(
+      `SELECT uid::text, follower_count::int, attributes_as_of::text, attributes_fetched_at
+         FROM fastmoss.creators ORDER BY uid`,
+    );
+    expect(creators.rows).toEqual([
+      // The month ending 2026-03-31 was fetched after the day: its count.
+      {
+        uid: '7000000000000000001',
+        follower_count: 310,
+        attributes_as_of: '2026-03-31',
+        attributes_fetched_at: new Date('2026-04-01T02:00Z'),
+      },
+      // The month has no count: the day's, the latest listing that has one.
+      {
+        uid: '7000000000000000002',
+        follower_count: 800,
+        attributes_as_of: '2026-03-31',
+        attributes_fetched_at: new Date('2026-04-01T02:00Z'),
+      },
+      // In no ranking now: unknown, kept as it was.
+      {
+        uid: '7000000000000000003',
+        follower_count: 5,
+        attributes_as_of: null,
+        attributes_fetched_at: null,
+      },
+    ]);
+    const lives = await beforeAsOf.pool.query(
+      `SELECT attributes_as_of::text, attributes_fetched_at FROM fastmoss.live_streams`,
+    );
+    expect(lives.rows).toEqual([
+      { attributes_as_of: '2026-03-31', attributes_fetched_at: new Date('2026-04-01T02:00Z') },
     ]);
   });
 });

@@ -3,8 +3,34 @@ import type pg from 'pg';
 /*
  * One md5 per warehouse table, over every row in key order. Surrogate ids and load times are left
  * out (they differ between two loads of the same data); snapshots are named by their ranking key.
+ * A creator's or live stream's attributes must be those of the latest period that lists it, as
+ * the writer keeps them (src/db/load.ts): the checksum throws when one is not.
  */
 const SNAPSHOT_KEY = `s.region, s.product_category_id, s.creator_category_id, s.period_type, s.period_value, s.order_field`;
+
+/*
+ * The latest period listing a creator or live stream is the latest period_end; of two rankings
+ * ending the same day (a day, its week, its month), the later fetch. A missing follower count
+ * keeps the one known before, so the count to expect is the latest listing's that has one.
+ */
+const CREATOR_LATEST = `SELECT c.uid,
+      c.attributes_as_of IS NOT DISTINCT FROM (
+        SELECT max(s.period_end) FROM fastmoss.ranking_entries e
+          JOIN fastmoss.ranking_snapshots s ON s.id = e.snapshot_id
+         WHERE e.creator_uid = c.uid) AS as_of_latest,
+      c.follower_count IS NOT DISTINCT FROM (
+        SELECT e.follower_count FROM fastmoss.ranking_entries e
+          JOIN fastmoss.ranking_snapshots s ON s.id = e.snapshot_id
+         WHERE e.creator_uid = c.uid AND e.follower_count IS NOT NULL
+         ORDER BY s.period_end DESC, s.fetched_at DESC, e.rank DESC LIMIT 1) AS follower_count_latest
+    FROM fastmoss.creators c`;
+
+const LIVE_STREAM_LATEST = `SELECT l.room_id,
+      l.attributes_as_of IS NOT DISTINCT FROM (
+        SELECT max(s.period_end) FROM fastmoss.ranking_top_lives t
+          JOIN fastmoss.ranking_snapshots s ON s.id = t.snapshot_id
+         WHERE t.room_id = l.room_id) AS as_of_latest
+    FROM fastmoss.live_streams l`;
 
 const TABLE_ROWS: Record<string, string> = {
   ranking_snapshots: `SELECT ${SNAPSHOT_KEY}, s.period_start, s.period_end, s.total, s.entry_count
@@ -14,21 +40,40 @@ const TABLE_ROWS: Record<string, string> = {
     FROM fastmoss.ranking_entries e JOIN fastmoss.ranking_snapshots s ON s.id = e.snapshot_id`,
   ranking_top_lives: `SELECT ${SNAPSHOT_KEY}, t.rank, t.position, t.room_id, t.units_sold, t.gmv, t.currency
     FROM fastmoss.ranking_top_lives t JOIN fastmoss.ranking_snapshots s ON s.id = t.snapshot_id`,
-  // A creator keeps the follower count of the ranking fetched last, and followers change from
-  // period to period: two loads in another order keep another (equally true) count. What does
-  // not depend on the order: that the count is one its rankings showed.
-  creators: `SELECT c.uid, c.unique_id, c.nickname, c.avatar_url, c.region, c.creator_category_id,
-      c.follower_count IN (SELECT e.follower_count FROM fastmoss.ranking_entries e
-                            WHERE e.creator_uid = c.uid) AS follower_count_ranked
-    FROM fastmoss.creators c`,
-  live_streams: `SELECT room_id, creator_uid, region, title, cover_url FROM fastmoss.live_streams`,
+  creators: `SELECT uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
+      attributes_as_of FROM fastmoss.creators`,
+  live_streams: `SELECT room_id, creator_uid, region, title, cover_url, attributes_as_of
+    FROM fastmoss.live_streams`,
   creator_categories: `SELECT id, name FROM fastmoss.creator_categories`,
   product_categories: `SELECT id, name FROM fastmoss.product_categories`,
 };
 
 export type WarehouseChecksum = Record<string, { rows: number; md5: string }>;
 
+/** Creators and live streams whose attributes are not those of their latest period, by id. */
+export async function staleAttributes(
+  pool: pg.Pool,
+): Promise<{ creators: string[]; liveStreams: string[] }> {
+  const creators = await pool.query<{ uid: string }>(
+    `SELECT uid FROM (${CREATOR_LATEST}) c WHERE NOT (as_of_latest AND follower_count_latest)
+      ORDER BY uid`,
+  );
+  const liveStreams = await pool.query<{ room_id: string }>(
+    `SELECT room_id FROM (${LIVE_STREAM_LATEST}) l WHERE NOT as_of_latest ORDER BY room_id`,
+  );
+  return {
+    creators: creators.rows.map((row) => String(row.uid)),
+    liveStreams: liveStreams.rows.map((row) => String(row.room_id)),
+  };
+}
+
 export async function warehouseChecksum(pool: pg.Pool): Promise<WarehouseChecksum> {
+  const stale = await staleAttributes(pool);
+  if (stale.creators.length > 0 || stale.liveStreams.length > 0) {
+    throw new Error(
+      `attributes not of the latest period: ${stale.creators.length} creators (${stale.creators.slice(0, 3).join(', ')}), ${stale.liveStreams.length} live streams (${stale.liveStreams.slice(0, 3).join(', ')})`,
+    );
+  }
   const checksum: WarehouseChecksum = {};
   for (const [table, rows] of Object.entries(TABLE_ROWS)) {
     const result = await pool.query<{ rows: string; md5: string | null }>(
