@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { createPool } from '../src/db/connect.ts';
 import { claimJobs, planJobs, startRun } from '../src/db/ledger.ts';
+import { ensurePartitions } from '../src/db/partitions.ts';
 import { refreshQualityFlags } from '../src/db/quality-flags.ts';
 import { archivePages } from '../src/db/raw-archive.ts';
 import { inTransaction } from '../src/db/transaction.ts';
@@ -48,6 +49,11 @@ async function writeHistory(pool: pg.Pool): Promise<void> {
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, status)
     SELECT k.*, 'succeeded' FROM (${keys}) k`);
+  // raw_pages is partitioned by month: a partition for each month of 2025.
+  await ensurePartitions(
+    pool,
+    Array.from({ length: 12 }, (_, m) => `2025-${String(m + 1).padStart(2, '0')}-01`),
+  );
   await pool.query(`INSERT INTO fastmoss.raw_pages
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, page, http_status, attempts, received_at, body, page_size)
@@ -123,6 +129,7 @@ async function measure(pool: pg.Pool, label: string): Promise<Costs> {
     attempts: 1,
     receivedAt: new Date(),
   }));
+  await ensurePartitions(pool, [bounds.start]);
   const archiveReplaceMs = await timed(REPEATS, () =>
     inTransaction(pool, (tx) => archivePages(tx, [{ key, bounds, pages, runId: null }])),
   );

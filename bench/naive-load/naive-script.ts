@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { createDatabase, createPool } from '../../src/db/connect.ts';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import {
   creatorCategories,
   creators,
@@ -36,6 +37,8 @@ export async function naiveLoad(
   try {
     for (const { key, periodStart, periodEnd } of rankings) {
       const seenAt = new Date();
+      // The fact tables are partitioned by month: even a naive script needs the month's partition.
+      await ensurePartitions(pool, [periodStart]);
       const [snapshot] = await db
         .insert(rankingSnapshots)
         .values({ ...key, periodStart, periodEnd, total: 0, entryCount: 0, fetchedAt: seenAt })
@@ -91,6 +94,7 @@ export async function naiveLoad(
             currency: entry.currency,
             liveCount: entry.liveCount,
             followerCount: creator.followerCount,
+            periodStart,
           });
           rows += 1;
           for (const live of entry.topLives) {
@@ -113,6 +117,7 @@ export async function naiveLoad(
               unitsSold: live.unitsSold,
               gmv: live.gmv,
               currency: live.currency,
+              periodStart,
             });
             rows += 1;
           }

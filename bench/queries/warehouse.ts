@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import { type RankingRows, rankingRows } from '../../src/db/ranking-rows.ts';
 import {
   type FetchedRanking,
@@ -166,7 +167,11 @@ async function insertSnapshots(
   return new Map(rows.map((row) => [row.label, row.id]));
 }
 
-function entryLines(snapshotId: string, rows: RankingRows): (string | number | null)[][] {
+function entryLines(
+  snapshotId: string,
+  periodStart: string,
+  rows: RankingRows,
+): (string | number | null)[][] {
   const e = rows.entries;
   return e.rank.map((rank, i) => [
     snapshotId,
@@ -179,10 +184,15 @@ function entryLines(snapshotId: string, rows: RankingRows): (string | number | n
     e.currency[i] ?? null,
     e.liveCount[i] ?? null,
     e.followerCount[i] ?? null,
+    periodStart,
   ]);
 }
 
-function topLiveLines(snapshotId: string, rows: RankingRows): (string | number | null)[][] {
+function topLiveLines(
+  snapshotId: string,
+  periodStart: string,
+  rows: RankingRows,
+): (string | number | null)[][] {
   const t = rows.topLives;
   return t.rank.map((rank, i) => [
     snapshotId,
@@ -192,6 +202,7 @@ function topLiveLines(snapshotId: string, rows: RankingRows): (string | number |
     t.unitsSold[i] ?? null,
     t.gmv[i] ?? null,
     t.currency[i] ?? null,
+    periodStart,
   ]);
 }
 
@@ -211,19 +222,20 @@ async function loadBatch(client: pg.ClientBase, keys: RankingKey[]): Promise<War
     const id = ids.get(rankingKeyLabel(ranking.key));
     const rows = split[i];
     if (id === undefined || rows === undefined) throw new Error('snapshot id missing');
-    entries.push(...entryLines(id, rows));
-    topLives.push(...topLiveLines(id, rows));
+    entries.push(...entryLines(id, bounds(ranking.key).start, rows));
+    topLives.push(...topLiveLines(id, bounds(ranking.key).start, rows));
   });
   await copyFromStdin(
     client,
     `COPY fastmoss.ranking_entries (snapshot_id, rank, creator_uid, sale_product_count,
-       live_units_sold, live_gmv, live_usd_gmv, currency, live_count, follower_count) FROM STDIN`,
+       live_units_sold, live_gmv, live_usd_gmv, currency, live_count, follower_count, period_start)
+       FROM STDIN`,
     copyLines(entries),
   );
   await copyFromStdin(
     client,
     `COPY fastmoss.ranking_top_lives (snapshot_id, rank, position, room_id, units_sold, gmv,
-       currency) FROM STDIN`,
+       currency, period_start) FROM STDIN`,
     copyLines(topLives),
   );
   await client.query('COMMIT');
@@ -267,6 +279,11 @@ export async function buildWarehouse(
 ): Promise<WarehouseCounts> {
   const batches = warehouseBatches(spec);
   const counts: WarehouseCounts = { snapshots: 0, entries: 0, topLives: 0 };
+  // The fact tables are partitioned by month: every month of the warehouse gets its partitions.
+  await ensurePartitions(
+    pool,
+    batches.flatMap((batch) => batch.map((key) => bounds(key).start)),
+  );
   const client = await pool.connect();
   try {
     // The rows are consistent by construction, so the bulk load skips the per-row foreign-key

@@ -134,16 +134,23 @@ export function mergeDimensionRows(rankings: readonly DatedRanking[]): Dimension
 
 export const ENTRIES_COPY = `COPY fastmoss.ranking_entries
   (snapshot_id, rank, creator_uid, sale_product_count, live_units_sold, live_gmv, live_usd_gmv,
-   currency, live_count, follower_count) FROM STDIN`;
+   currency, live_count, follower_count, period_start) FROM STDIN`;
 
 export const TOP_LIVES_COPY = `COPY fastmoss.ranking_top_lives
-  (snapshot_id, rank, position, room_id, units_sold, gmv, currency) FROM STDIN`;
+  (snapshot_id, rank, position, room_id, units_sold, gmv, currency, period_start) FROM STDIN`;
 
-/** The entries of `ranking` as COPY text lines for `ENTRIES_COPY`. */
-export function entryCopyLines(ranking: FetchedRanking, snapshotId: string): string {
+/**
+ * The entries of `ranking` as COPY text lines for `ENTRIES_COPY`; `periodStart` (YYYY-MM-DD) is
+ * the snapshot's, the partition key.
+ */
+export function entryCopyLines(
+  ranking: FetchedRanking,
+  snapshotId: string,
+  periodStart: string,
+): string {
   let text = '';
   for (const e of ranking.entries) {
-    text += `${snapshotId}\t${e.rank}\t${e.creator.uid}\t${copyNumber(e.saleProductCount)}\t${copyNumber(e.liveUnitsSold)}\t${copyNumber(e.liveGmv)}\t${copyNumber(e.liveUsdGmv)}\t${copyText(stripNulOrNull(e.currency))}\t${copyNumber(e.liveCount)}\t${copyNumber(e.creator.followerCount)}\n`;
+    text += `${snapshotId}\t${e.rank}\t${e.creator.uid}\t${copyNumber(e.saleProductCount)}\t${copyNumber(e.liveUnitsSold)}\t${copyNumber(e.liveGmv)}\t${copyNumber(e.liveUsdGmv)}\t${copyText(stripNulOrNull(e.currency))}\t${copyNumber(e.liveCount)}\t${copyNumber(e.creator.followerCount)}\t${periodStart}\n`;
   }
   return text;
 }
@@ -152,13 +159,14 @@ export function entryCopyLines(ranking: FetchedRanking, snapshotId: string): str
 export function topLiveCopyLines(
   ranking: FetchedRanking,
   snapshotId: string,
+  periodStart: string,
 ): { text: string; rows: number } {
   let text = '';
   let rows = 0;
   for (const e of ranking.entries) {
     for (const t of e.topLives) {
       rows++;
-      text += `${snapshotId}\t${e.rank}\t${t.position}\t${t.roomId}\t${copyNumber(t.unitsSold)}\t${copyNumber(t.gmv)}\t${copyText(stripNulOrNull(t.currency))}\n`;
+      text += `${snapshotId}\t${e.rank}\t${t.position}\t${t.roomId}\t${copyNumber(t.unitsSold)}\t${copyNumber(t.gmv)}\t${copyText(stripNulOrNull(t.currency))}\t${periodStart}\n`;
     }
   }
   return { text, rows };

@@ -13,6 +13,7 @@ import {
 } from './batch-rows.ts';
 import { copyIn } from './copy-in.ts';
 import { RankingLoadError } from './errors.ts';
+import { ensurePartitions, forgetPartitions, isMissingPartitionError } from './partitions.ts';
 import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
 import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from './ranking-key-sql.ts';
 import { stripNul } from './ranking-rows.ts';
@@ -378,19 +379,24 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
   const snapshots = await upsertSnapshots(tx, loads);
   const replaced = snapshots.filter((s) => s.replaced).map((s) => s.id);
   if (replaced.length > 0) {
-    await tx.query('DELETE FROM fastmoss.ranking_top_lives WHERE snapshot_id = ANY($1::bigint[])', [
-      replaced,
-    ]);
-    await tx.query('DELETE FROM fastmoss.ranking_entries WHERE snapshot_id = ANY($1::bigint[])', [
-      replaced,
-    ]);
+    // period_start, the partition key, keeps the deletes to the months of the batch.
+    const months = [
+      ...new Set(loads.filter((_, i) => snapshots[i]?.replaced).map((l) => l.bounds.start)),
+    ];
+    for (const table of ['ranking_top_lives', 'ranking_entries']) {
+      await tx.query(
+        `DELETE FROM fastmoss.${table}
+          WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
+        [replaced, months],
+      );
+    }
   }
   let entries = '';
   let topLives = '';
   const loaded = loads.map((load, index) => {
     const snapshotId = snapshots[index]?.id ?? '';
-    entries += entryCopyLines(load.ranking, snapshotId);
-    const lives = topLiveCopyLines(load.ranking, snapshotId);
+    entries += entryCopyLines(load.ranking, snapshotId, load.bounds.start);
+    const lives = topLiveCopyLines(load.ranking, snapshotId, load.bounds.start);
     topLives += lives.text;
     return { snapshotId, entries: load.ranking.entries.length, topLives: lives.rows };
   });
@@ -445,6 +451,39 @@ export async function loadRankings(pool: pg.Pool, loads: RankingLoad[]): Promise
       };
     })
     .sort((a, b) => keyCompare(a.ranking.key, b.ranking.key));
+  // The months' partitions are made first, outside the transaction (src/db/partitions.ts).
+  const ensureMonths = async () => {
+    try {
+      await ensurePartitions(
+        pool,
+        prepared.map((load) => load.bounds.start),
+      );
+    } catch (error) {
+      throw new RankingLoadError(
+        `${batchLabel(loads)}: not loaded: ${describeDatabaseError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  };
+  await ensureMonths();
+  try {
+    return await writeInTransaction(pool, loads, prepared);
+  } catch (error) {
+    if (!isMissingPartitionError(error)) throw error;
+    // A partition this process had seen was dropped since (retention, by hand): make it again.
+    forgetPartitions(pool);
+    await ensureMonths();
+    return writeInTransaction(pool, loads, prepared);
+  }
+}
+
+function writeInTransaction(
+  pool: pg.Pool,
+  loads: RankingLoad[],
+  prepared: PreparedLoad[],
+): Promise<LoadedRanking[]> {
   return inTransaction(pool, async (tx) => {
     let written: LoadedRanking[];
     try {

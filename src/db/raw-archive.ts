@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { RankingKey, RawPage } from '../domain/ranking.ts';
 import type { PeriodBounds } from '../plan/periods.ts';
 import { copyIn, copyNumber, copyText } from './copy-in.ts';
@@ -9,6 +9,7 @@ import {
   rankingKeyOf,
   rankingKeyParams,
 } from './ranking-key-sql.ts';
+import { inTransaction } from './transaction.ts';
 
 /*
  * fastmoss.raw_pages: every page of every loaded ranking as received. One version per ranking
@@ -36,9 +37,11 @@ const RAW_PAGES_COPY = `COPY fastmoss.raw_pages
 export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]): Promise<void> {
   let text = '';
   for (const { key, bounds, pages, runId } of rankings) {
+    // period_start, the partition key, keeps the delete to the ranking's month.
     await tx.query(
-      `DELETE FROM fastmoss.raw_pages r WHERE ${matchesRankingKey('r', 1)}`,
-      rankingKeyParams(key),
+      `DELETE FROM fastmoss.raw_pages r
+        WHERE ${matchesRankingKey('r', 1)} AND r.period_start = $7::date`,
+      [...rankingKeyParams(key), bounds.start],
     );
     const keyFields = [
       copyText(key.region),
@@ -117,11 +120,80 @@ export async function readArchivedPages(
   }));
 }
 
-/** Deletes archived pages received more than `days` days ago; returns how many. */
-export async function deleteExpiredPages(db: pg.Pool, days: number): Promise<number> {
-  const result = await db.query(
-    `DELETE FROM fastmoss.raw_pages WHERE received_at < now() - make_interval(days => $1)`,
+/** What RAW_RETENTION_DAYS removed: whole monthly partitions, then single pages elsewhere. */
+export interface ExpiredPages {
+  /** Pages removed, in dropped partitions and one by one. */
+  deleted: number;
+  /** The raw_pages partitions dropped whole (every page in them had expired). */
+  droppedPartitions: string[];
+}
+
+/** How long dropping a partition may wait for the locks; past it, its pages are deleted instead. */
+const DROP_LOCK_TIMEOUT = '2s';
+
+/**
+ * Drops the raw_pages partition `name` if it holds pages and every one was received before
+ * `cutoff`, checked under an ACCESS EXCLUSIVE lock on raw_pages, so no load can add a page in
+ * between (a reload of an old period writes fresh pages into an old month). The lock waits at
+ * most DROP_LOCK_TIMEOUT, holding loads off only for the check; a timeout leaves the partition
+ * to the row deletes. Returns the pages dropped, or undefined when it was kept.
+ */
+async function dropIfExpired(
+  pool: pg.Pool,
+  name: string,
+  cutoff: Date,
+): Promise<number | undefined> {
+  const table = `fastmoss.${pg.escapeIdentifier(name)}`;
+  try {
+    return await inTransaction(pool, async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+      await tx.query('LOCK TABLE ONLY fastmoss.raw_pages IN ACCESS EXCLUSIVE MODE');
+      const { rows } = await tx.query<{ pages: string; fresh: boolean }>(
+        `SELECT count(*) AS pages, coalesce(bool_or(received_at >= $1), false) AS fresh
+           FROM ${table}`,
+        [cutoff],
+      );
+      const pages = Number(rows[0]?.pages ?? 0);
+      if (pages === 0 || rows[0]?.fresh) return undefined;
+      await tx.query(`DROP TABLE ${table}`);
+      return pages;
+    });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === '55P03') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Removes archived pages received more than `days` days ago. A monthly partition whose pages
+ * have all expired is dropped whole (no dead rows, no vacuum); in the others, the expired pages
+ * are deleted. A partition is judged by its rows, never by its name or month: a month reloaded
+ * lately keeps its fresh pages.
+ */
+export async function deleteExpiredPages(db: pg.Pool, days: number): Promise<ExpiredPages> {
+  const { rows: cut } = await db.query<{ cutoff: Date }>(
+    'SELECT now() - make_interval(days => $1) AS cutoff',
     [days],
   );
-  return result.rowCount ?? 0;
+  const cutoff = cut[0]?.cutoff ?? new Date(0);
+  const { rows: partitions } = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'fastmoss.raw_pages'::regclass ORDER BY c.relname`,
+  );
+  const result: ExpiredPages = { deleted: 0, droppedPartitions: [] };
+  for (const { name } of partitions) {
+    // A candidate when its newest page is older than the cutoff (one index read, no lock).
+    const { rows } = await db.query<{ newest: Date | null }>(
+      `SELECT max(received_at) AS newest FROM fastmoss.${pg.escapeIdentifier(name)}`,
+    );
+    const newest = rows[0]?.newest ?? null;
+    if (newest === null || newest >= cutoff) continue;
+    const dropped = await dropIfExpired(db, name, cutoff);
+    if (dropped === undefined) continue;
+    result.deleted += dropped;
+    result.droppedPartitions.push(name);
+  }
+  const deleted = await db.query('DELETE FROM fastmoss.raw_pages WHERE received_at < $1', [cutoff]);
+  result.deleted += deleted.rowCount ?? 0;
+  return result;
 }

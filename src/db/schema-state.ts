@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { z } from 'zod';
 import { databaseLabel } from './connection-check.ts';
@@ -10,6 +12,7 @@ import {
   MIGRATIONS_SCHEMA,
   MIGRATIONS_TABLE,
 } from './migrate.ts';
+import * as schema from './schema.ts';
 
 /*
  * Whether a database is migrated as far as this version of fastmoss-etl needs, found by reading
@@ -60,7 +63,10 @@ export async function checkSchemaCurrent(pool: pg.Pool, url: string): Promise<vo
     );
   }
   const lastAppliedQuery = LAST_APPLIED_QUERIES.get(state.bookkeeping ?? '');
-  if (lastAppliedQuery === undefined) return;
+  if (lastAppliedQuery === undefined) {
+    await checkColumnsPresent(pool, database);
+    return;
+  }
   const applied = await pool.query<{ last: string | null }>(lastAppliedQuery);
   const lastApplied = Number(applied.rows[0]?.last ?? 0);
   const migrations = journal();
@@ -70,6 +76,44 @@ export async function checkSchemaCurrent(pool: pg.Pool, url: string): Promise<vo
     throw new SchemaNotReadyError(
       `the database ${database} is at migration ${at?.tag ?? 'none'}, older than this fastmoss-etl ` +
         `(${needed.tag}): run \`fastmoss-etl migrate\` first`,
+    );
+  }
+}
+
+/** Every schema.table.column src/db/schema.ts describes. */
+function expectedColumns(): string[] {
+  const values: unknown[] = Object.values(schema);
+  return values
+    .filter((value): value is PgTable => is(value, PgTable))
+    .flatMap((table) => {
+      const config = getTableConfig(table);
+      return config.columns.map((column) => `${config.schema}.${config.name}.${column.name}`);
+    });
+}
+
+/**
+ * For a role that cannot read the migration bookkeeping: every column this version reads must be
+ * in the catalogs (which every role can read), else the database is older than this version.
+ */
+async function checkColumnsPresent(pool: pg.Pool, database: string): Promise<void> {
+  const expected = expectedColumns();
+  const { rows } = await pool.query<{ missing: string }>(
+    `SELECT e.name AS missing
+       FROM unnest($1::text[]) AS e(name)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM pg_attribute a
+          JOIN pg_class c ON c.oid = a.attrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname || '.' || c.relname || '.' || a.attname = e.name
+           AND a.attnum > 0 AND NOT a.attisdropped)
+      ORDER BY 1 LIMIT 1`,
+    [expected],
+  );
+  const missing = rows[0]?.missing;
+  if (missing !== undefined) {
+    throw new SchemaNotReadyError(
+      `the database ${database} is older than this fastmoss-etl (it has no column ${missing}): ` +
+        'have its owner run `fastmoss-etl migrate`',
     );
   }
 }

@@ -179,15 +179,24 @@ export const rankingSnapshots = fastmoss.table(
     check('ranking_snapshots_order_field_check', sql`${t.orderField} in ('units_sold', 'gmv')`),
     check('ranking_snapshots_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),
     index('ranking_snapshots_period_idx').on(t.periodType, t.periodStart),
+    // The target of the fact tables' foreign keys: their period_start, the partition key, is the
+    // snapshot's, and cannot drift from it.
+    unique('ranking_snapshots_id_period_start_unique').on(t.id, t.periodStart),
   ],
 );
+
+/*
+ * The fact tables below are partitioned by RANGE (period_start), one partition a month
+ * (`<table>_pYYYY_MM`, created on demand by src/db/partitions.ts). drizzle-kit cannot express
+ * PARTITION BY: the partitioning is in migration 0013's SQL; this file describes the columns and
+ * keys, each of which includes period_start (Postgres requires the partition key in every
+ * primary and unique key) and, for entries and top lives, snapshot_id first.
+ */
 
 export const rankingEntries = fastmoss.table(
   'ranking_entries',
   {
-    snapshotId: bigint('snapshot_id', { mode: 'number' })
-      .notNull()
-      .references(() => rankingSnapshots.id, { onDelete: 'cascade' }),
+    snapshotId: bigint('snapshot_id', { mode: 'number' }).notNull(),
     rank: integer('rank').notNull(),
     creatorUid: tiktokId('creator_uid')
       .notNull()
@@ -199,9 +208,16 @@ export const rankingEntries = fastmoss.table(
     currency: text('currency'),
     liveCount: integer('live_count'),
     followerCount: bigint('follower_count', { mode: 'number' }),
+    /** The snapshot's period_start (the partition key), copied so each row finds its partition. */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
   },
   (t) => [
-    primaryKey({ name: 'ranking_entries_pkey', columns: [t.snapshotId, t.rank] }),
+    primaryKey({ name: 'ranking_entries_pkey', columns: [t.snapshotId, t.rank, t.periodStart] }),
+    foreignKey({
+      name: 'ranking_entries_snapshot_fk',
+      columns: [t.snapshotId, t.periodStart],
+      foreignColumns: [rankingSnapshots.id, rankingSnapshots.periodStart],
+    }).onDelete('cascade'),
     check('ranking_entries_rank_check', sql`${t.rank} >= 1`),
     index('ranking_entries_creator_idx').on(t.creatorUid, t.snapshotId),
   ],
@@ -219,13 +235,18 @@ export const rankingTopLives = fastmoss.table(
     unitsSold: bigint('units_sold', { mode: 'number' }),
     gmv: numeric('gmv'),
     currency: text('currency'),
+    /** The snapshot's period_start (the partition key). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
   },
   (t) => [
-    primaryKey({ name: 'ranking_top_lives_pkey', columns: [t.snapshotId, t.rank, t.position] }),
+    primaryKey({
+      name: 'ranking_top_lives_pkey',
+      columns: [t.snapshotId, t.rank, t.position, t.periodStart],
+    }),
     foreignKey({
       name: 'ranking_top_lives_entry_fk',
-      columns: [t.snapshotId, t.rank],
-      foreignColumns: [rankingEntries.snapshotId, rankingEntries.rank],
+      columns: [t.snapshotId, t.rank, t.periodStart],
+      foreignColumns: [rankingEntries.snapshotId, rankingEntries.rank, rankingEntries.periodStart],
     }).onDelete('cascade'),
     check('ranking_top_lives_position_check', sql`${t.position} >= 1`),
     index('ranking_top_lives_room_id_idx').on(t.roomId),
@@ -271,10 +292,18 @@ export const etlJobs = fastmoss.table(
  * Every page of every loaded ranking, as FastMoss sent it: the warehouse can be rebuilt from here
  * without an API call. One version per (ranking, page), replaced with the ranking.
  */
+/**
+ * raw_pages ids. A sequence default, not an identity column: Postgres before 17 refuses identity
+ * columns on partitioned tables.
+ */
+export const rawPagesIdSeq = fastmoss.sequence('raw_pages_id_seq');
+
 export const rawPages = fastmoss.table(
   'raw_pages',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigint('id', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('fastmoss.raw_pages_id_seq'::regclass)`),
     ...rankingKeyColumns(),
     page: integer('page').notNull(),
     // The pagesize asked; pages archived before it was recorded were all asked at 100.
@@ -289,7 +318,8 @@ export const rawPages = fastmoss.table(
     }),
   },
   (t) => [
-    rankingKeyUnique('raw_pages_key_page_unique', t, t.page),
+    primaryKey({ name: 'raw_pages_pkey', columns: [t.id, t.periodStart] }),
+    rankingKeyUnique('raw_pages_key_page_unique', t, t.page, t.periodStart),
     check('raw_pages_page_check', sql`${t.page} >= 1`),
     index('raw_pages_received_at_idx').on(t.receivedAt),
     index('raw_pages_period_idx').on(t.periodStart),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantReader, InvalidRoleNameError, RoleNotFoundError } from '../../src/db/grant-reader.ts';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = await useTestDatabase();
@@ -36,6 +37,7 @@ async function errorCodeOf(promise: Promise<unknown>): Promise<string | undefine
 
 beforeAll(async () => {
   await db.pool.query(`CREATE ROLE ${quoted} NOLOGIN`);
+  await ensurePartitions(db.pool, ['2026-03-23']);
   await db.pool.query(`
     INSERT INTO fastmoss.creator_categories (id, name) VALUES (4, 'Beauty');
     INSERT INTO fastmoss.creators (uid, unique_id, nickname, region, creator_category_id,
@@ -46,15 +48,15 @@ beforeAll(async () => {
     VALUES ('US', 'week', '2026-13', '2026-03-23', '2026-03-29', 'gmv', 500, 1, now());
     INSERT INTO fastmoss.ranking_entries (snapshot_id, rank, creator_uid, live_units_sold,
                                           live_gmv, live_usd_gmv, currency, live_count,
-                                          follower_count)
-    SELECT id, 1, ${UID}, 57140, 958762.84, 958762.84, 'USD', 6, 77777777
+                                          follower_count, period_start)
+    SELECT id, 1, ${UID}, 57140, 958762.84, 958762.84, 'USD', 6, 77777777, period_start
     FROM fastmoss.ranking_snapshots;
     INSERT INTO fastmoss.live_streams (room_id, creator_uid, region, title, first_seen_at,
                                        last_seen_at)
     VALUES (${ROOM}, ${UID}, 'US', 'Spring Glow Up LIVE', now(), now());
     INSERT INTO fastmoss.ranking_top_lives (snapshot_id, rank, position, room_id, units_sold,
-                                            gmv, currency)
-    SELECT id, 1, 1, ${ROOM}, 72, 1646.34, 'USD' FROM fastmoss.ranking_snapshots;
+                                            gmv, currency, period_start)
+    SELECT id, 1, 1, ${ROOM}, 72, 1646.34, 'USD', period_start FROM fastmoss.ranking_snapshots;
   `);
 });
 
