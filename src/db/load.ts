@@ -103,7 +103,8 @@ const AS_OF_COLUMNS: Attribute[] = [
 ];
 
 /** SET items of the attributes and their as-of: the incoming values where they win. */
-function attributeUpdates(stored: string, win: string, attributes: Attribute[]): string {
+function attributeUpdates(stored: string, attributes: Attribute[]): string {
+  const win = attributesWin('excluded', stored);
   return [...attributes, ...AS_OF_COLUMNS]
     .map(({ name, keepKnown }) => {
       const incoming = keepKnown
@@ -168,32 +169,13 @@ function attributeDiffers(incoming: string, stored: string, attributes: Attribut
   );
 }
 
-/**
- * The dimension upsert of a table keyed by `key`: a row is offered to ON CONFLICT when it is
- * new, when its attributes win and change something, or when it was seen SEEN_AT_PRECISION later
- * than its last_seen_at or earlier than its first_seen_at (a replayed ranking fetched long ago).
+/*
+ * A stored row is offered to ON CONFLICT when it is new, when the incoming attributes win and
+ * change something, or when it was seen SEEN_AT_PRECISION later than its last_seen_at or earlier
+ * than its first_seen_at (a replayed ranking fetched long ago).
  */
-function dimensionUpsert(
-  table: string,
-  key: string,
-  attributes: Attribute[],
-): { changed: string; conflict: string } {
-  const changed = `l.${key} IS NULL
-           OR (${attributesWin('i', 'l')}
-               AND ${attributesChange('i', 'l', attributeDiffers('i', 'l', attributes))})
-           OR i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
-           OR i.first_seen_at <= l.first_seen_at - interval '${SEEN_AT_PRECISION}'`;
-  const win = attributesWin('excluded', table);
-  const conflict = `ON CONFLICT (${key}) DO UPDATE
-        SET ${attributeUpdates(table, win, attributes)},
-            first_seen_at = least(${table}.first_seen_at, excluded.first_seen_at),
-            last_seen_at = greatest(${table}.last_seen_at, excluded.last_seen_at)
-      WHERE ${win} OR excluded.last_seen_at > ${table}.last_seen_at
-         OR excluded.first_seen_at < ${table}.first_seen_at`;
-  return { changed, conflict };
-}
-
-const CREATORS_UPSERT = dimensionUpsert('cr', 'uid', CREATOR_ATTRIBUTES);
+const CREATOR_CHANGES = attributesChange('i', 'l', attributeDiffers('i', 'l', CREATOR_ATTRIBUTES));
+const CREATOR_UPDATES = attributeUpdates('cr', CREATOR_ATTRIBUTES);
 
 async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -206,12 +188,20 @@ async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<vo
               attributes_as_of, attributes_fetched_at, first_seen_at, last_seen_at)),
      changed AS (
        SELECT i.* FROM input i LEFT JOIN fastmoss.creators l ON l.uid = i.uid
-        WHERE ${CREATORS_UPSERT.changed})
+        WHERE l.uid IS NULL
+           OR (${attributesWin('i', 'l')} AND ${CREATOR_CHANGES})
+           OR i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
+           OR i.first_seen_at <= l.first_seen_at - interval '${SEEN_AT_PRECISION}')
      INSERT INTO fastmoss.creators AS cr
        (uid, unique_id, nickname, avatar_url, region, creator_category_id, follower_count,
         attributes_as_of, attributes_fetched_at, first_seen_at, last_seen_at)
      SELECT * FROM changed ORDER BY uid
-     ${CREATORS_UPSERT.conflict}`,
+     ON CONFLICT (uid) DO UPDATE
+        SET ${CREATOR_UPDATES},
+            first_seen_at = least(cr.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(cr.last_seen_at, excluded.last_seen_at)
+      WHERE ${attributesWin('excluded', 'cr')}
+         OR excluded.last_seen_at > cr.last_seen_at OR excluded.first_seen_at < cr.first_seen_at`,
     [
       rows.map((r) => r.uid),
       rows.map((r) => r.uniqueId),
@@ -228,7 +218,12 @@ async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<vo
   );
 }
 
-const LIVE_STREAMS_UPSERT = dimensionUpsert('ls', 'room_id', LIVE_STREAM_ATTRIBUTES);
+const LIVE_STREAM_CHANGES = attributesChange(
+  'i',
+  'l',
+  attributeDiffers('i', 'l', LIVE_STREAM_ATTRIBUTES),
+);
+const LIVE_STREAM_UPDATES = attributeUpdates('ls', LIVE_STREAM_ATTRIBUTES);
 
 async function upsertLiveStreams(tx: pg.ClientBase, rows: LiveStreamRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -240,12 +235,20 @@ async function upsertLiveStreams(tx: pg.ClientBase, rows: LiveStreamRow[]): Prom
               attributes_fetched_at, first_seen_at, last_seen_at)),
      changed AS (
        SELECT i.* FROM input i LEFT JOIN fastmoss.live_streams l ON l.room_id = i.room_id
-        WHERE ${LIVE_STREAMS_UPSERT.changed})
+        WHERE l.room_id IS NULL
+           OR (${attributesWin('i', 'l')} AND ${LIVE_STREAM_CHANGES})
+           OR i.last_seen_at >= l.last_seen_at + interval '${SEEN_AT_PRECISION}'
+           OR i.first_seen_at <= l.first_seen_at - interval '${SEEN_AT_PRECISION}')
      INSERT INTO fastmoss.live_streams AS ls
        (room_id, creator_uid, region, title, cover_url, attributes_as_of, attributes_fetched_at,
         first_seen_at, last_seen_at)
      SELECT * FROM changed ORDER BY room_id
-     ${LIVE_STREAMS_UPSERT.conflict}`,
+     ON CONFLICT (room_id) DO UPDATE
+        SET ${LIVE_STREAM_UPDATES},
+            first_seen_at = least(ls.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(ls.last_seen_at, excluded.last_seen_at)
+      WHERE ${attributesWin('excluded', 'ls')}
+         OR excluded.last_seen_at > ls.last_seen_at OR excluded.first_seen_at < ls.first_seen_at`,
     [
       rows.map((r) => r.roomId),
       rows.map((r) => r.creatorUid),
