@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { MAX_RANKING_ROWS, type RankingKey } from '../domain/ranking.ts';
+import { adjacentPeriodValues, type PeriodBounds } from '../plan/periods.ts';
 import { matchesRankingSeries, seriesParams } from './ranking-key-sql.ts';
 
 /*
@@ -43,22 +44,24 @@ export async function lockRankingSeries(tx: pg.ClientBase, keys: RankingKey[]): 
 
 /**
  * Recomputes the flags of the snapshot of `key` (period `bounds`) and of the next period's
- * snapshot. Every lookup is by series and period date, which the indexes answer at any size.
+ * snapshot. The snapshots and their previous periods are found by their whole key (the period
+ * values computed here), so each is one probe of the key's unique index at any history size.
  */
 export async function refreshQualityFlags(
   tx: pg.ClientBase,
   key: RankingKey,
-  bounds: { start: string; end: string },
+  bounds: PeriodBounds,
 ): Promise<void> {
+  const { previous, next } = adjacentPeriodValues(key.periodType, bounds);
   await tx.query(
     `WITH figures AS (
        SELECT s.id, s.total, s.entry_count,
-              (SELECT previous.entry_count FROM fastmoss.ranking_snapshots previous
-                WHERE ${matchesRankingSeries('previous', 4)}
-                  AND previous.period_end = s.period_start - 1
-                LIMIT 1) AS previous_entry_count
+              (SELECT p.entry_count FROM fastmoss.ranking_snapshots p
+                WHERE ${matchesRankingSeries('p', 5)}
+                  AND p.period_value = CASE WHEN s.period_value = $2::text THEN $4::text
+                                            ELSE $2::text END) AS previous_entry_count
          FROM fastmoss.ranking_snapshots s
-        WHERE ${matchesRankingSeries('s', 4)} AND s.period_start IN ($2::date, $3::date + 1))
+        WHERE ${matchesRankingSeries('s', 5)} AND s.period_value IN ($2::text, $3::text))
      UPDATE fastmoss.ranking_snapshots s
         SET previous_entry_count = f.previous_entry_count,
             flags = array_remove(ARRAY[
@@ -68,6 +71,6 @@ export async function refreshQualityFlags(
             ]::text[], NULL)
        FROM figures f
       WHERE s.id = f.id`,
-    [MAX_RANKING_ROWS, bounds.start, bounds.end, ...seriesParams(key)],
+    [MAX_RANKING_ROWS, key.periodValue, next, previous, ...seriesParams(key)],
   );
 }

@@ -114,6 +114,23 @@ function nextPeriodStart(type: PeriodType, start: Date): Date {
   }
 }
 
+/**
+ * The period values just before and just after a period of `type` with these bounds: the
+ * neighbours whose snapshots a quality-flag refresh compares, found by their exact key.
+ */
+export function adjacentPeriodValues(
+  type: PeriodType,
+  bounds: PeriodBounds,
+): { previous: string; next: string } {
+  const start = parseIsoDate(bounds.start);
+  const end = parseIsoDate(bounds.end);
+  if (!start || !end) throw new RangeError(`not a period: ${bounds.start}..${bounds.end}`);
+  return {
+    previous: periodContaining(type, addDays(start, -1)),
+    next: periodContaining(type, addDays(end, 1)),
+  };
+}
+
 /** Today's date in UTC. */
 export function utcToday(now: Date): IsoDate {
   return toIsoDate(new UTCDate(now.getTime()));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adjacentPeriodValues,
   endedPeriodsOverlapping,
   hasEnded,
   isValidPeriodValue,
@@ -93,5 +94,19 @@ describe('periods', () => {
       '2026-04-07',
     ]);
     expect(endedPeriodsOverlapping('day', '2026-04-05', '2026-04-01', now)).toEqual([]);
+  });
+  it('names the periods just before and after a day, an ISO week and a month, across year ends', () => {
+    const around = (type: 'day' | 'week' | 'month', value: string) => {
+      const bounds = periodBounds(type, value);
+      if (!bounds) throw new Error(`not a ${type}: ${value}`);
+      return adjacentPeriodValues(type, bounds);
+    };
+    expect(around('day', '2026-03-01')).toEqual({ previous: '2026-02-28', next: '2026-03-02' });
+    expect(around('day', '2025-12-31')).toEqual({ previous: '2025-12-30', next: '2026-01-01' });
+    expect(around('week', '2026-01')).toEqual({ previous: '2025-52', next: '2026-02' });
+    expect(around('week', '2026-53')).toEqual({ previous: '2026-52', next: '2027-01' });
+    expect(around('week', '2021-01')).toEqual({ previous: '2020-53', next: '2021-02' });
+    expect(around('month', '2026-01')).toEqual({ previous: '2025-12', next: '2026-02' });
+    expect(around('month', '2026-12')).toEqual({ previous: '2026-11', next: '2027-01' });
   });
 });
