@@ -30,8 +30,11 @@ async function timed(repeats: number, work: (index: number) => Promise<unknown>)
   return median(times);
 }
 
-/** A year of history in SQL: 15 regions x 2 order fields x 9 category pairs x 365 days. */
-async function writeHistory(pool: pg.Pool): Promise<void> {
+/**
+ * A year of history in SQL: 15 regions x 2 order fields x 9 category pairs x 365 days of `year`,
+ * and 100,000 pending jobs of the year before, planned after the last ANALYZE.
+ */
+export async function writeHistory(pool: pg.Pool, year = 2025): Promise<void> {
   const keys = `
     SELECT r.region, pc.id AS product_category_id, cc.id AS creator_category_id, 'day' AS period_type,
            to_char(d.day, 'YYYY-MM-DD') AS period_value, o.order_field, d.day::date AS period_start,
@@ -40,7 +43,7 @@ async function writeHistory(pool: pg.Pool): Promise<void> {
              AS r(region),
            (VALUES (NULL::int), (14), (21)) AS pc(id), (VALUES (NULL::int), (4), (7)) AS cc(id),
            (VALUES ('units_sold'), ('gmv')) AS o(order_field),
-           generate_series(date '2025-01-01', date '2025-12-31', interval '1 day') AS d(day)`;
+           generate_series(make_date(${year}, 1, 1), make_date(${year}, 12, 31), interval '1 day') AS d(day)`;
   await pool.query(`INSERT INTO fastmoss.ranking_snapshots
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, total, entry_count, fetched_at)
@@ -61,7 +64,7 @@ async function writeHistory(pool: pg.Pool): Promise<void> {
            generate_series(1, 5) AS p(page)
     ON CONFLICT DO NOTHING`);
   await pool.query('VACUUM ANALYZE');
-  // 100,000 pending jobs of 2024, planned after the last ANALYZE.
+  // 100,000 pending jobs of the year before, planned after the last ANALYZE.
   await pool.query(`INSERT INTO fastmoss.etl_jobs
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, status)

@@ -12,6 +12,7 @@ import { loadSpeed } from './load-speed.ts';
 import { loadSpeedProfile } from './load-speed-profile.ts';
 import { memory } from './memory.ts';
 import { naiveLoadBench } from './naive-load.ts';
+import { perRanking } from './per-ranking.ts';
 import { rateDiscipline } from './rate-discipline.ts';
 import { updateBenchmarksMd } from './support/benchmarks-md.ts';
 import { startBenchPostgres } from './support/postgres.ts';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'load-speed-profile': loadSpeedProfile,
   'fk-price': fkPrice,
   'history-costs': historyCosts,
+  'per-ranking': perRanking,
 };
 
 const wanted = process.argv.slice(2);

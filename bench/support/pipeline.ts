@@ -10,6 +10,7 @@ export interface PipelineSettings {
   concurrency: number;
   rps: number;
   maxBatch?: number;
+  queueBound?: number;
   rankingsInFlight?: number;
 }
 
@@ -46,6 +47,7 @@ export async function runPipelineBackfill(
       runOptions: { bench: true },
       stopSignal: options.stopSignal,
       maxBatch: settings.maxBatch,
+      queueBound: settings.queueBound,
       rankingsInFlight: settings.rankingsInFlight,
     });
     return { durationMs: performance.now() - started, summary };

@@ -183,6 +183,8 @@ export interface RunPlansRequest {
   onOutcome?: (outcome: RankingOutcome) => void;
   /** Most rankings per write transaction; the writer's default when unset (benchmarks vary it). */
   maxBatch?: number;
+  /** Most rankings waiting for the writer; the writer's default when unset (benchmarks vary it). */
+  queueBound?: number;
   /** Rankings held at once, from claim to commit; default twice the request concurrency. */
   rankingsInFlight?: number;
 }
