@@ -32,7 +32,8 @@ async function timed(repeats: number, work: (index: number) => Promise<unknown>)
 
 /**
  * A year of history in SQL: 15 regions x 2 order fields x 9 category pairs x 365 days of `year`,
- * and 100,000 pending jobs of the year before, planned after the last ANALYZE.
+ * and 100,000 pending jobs of the year before, planned after the last ANALYZE. `year` must not
+ * be a leap year: the pending jobs are the same days 365 days earlier, which would overlap it.
  */
 export async function writeHistory(pool: pg.Pool, year = 2025): Promise<void> {
   const keys = `
@@ -52,10 +53,10 @@ export async function writeHistory(pool: pg.Pool, year = 2025): Promise<void> {
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,
        period_start, period_end, status)
     SELECT k.*, 'succeeded' FROM (${keys}) k`);
-  // raw_pages is partitioned by month: a partition for each month of 2025.
+  // raw_pages is partitioned by month: a partition for each month of the year.
   await ensurePartitions(
     pool,
-    Array.from({ length: 12 }, (_, m) => `2025-${String(m + 1).padStart(2, '0')}-01`),
+    Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}-01`),
   );
   await pool.query(`INSERT INTO fastmoss.raw_pages
       (region, product_category_id, creator_category_id, period_type, period_value, order_field,

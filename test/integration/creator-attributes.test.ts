@@ -35,7 +35,7 @@ function rankingOf(
 async function truncate(): Promise<void> {
   await db.pool.query(`TRUNCATE fastmoss.ranking_top_lives, fastmoss.ranking_entries,
     fastmoss.ranking_snapshots, fastmoss.creators, fastmoss.live_streams,
-    fastmoss.creator_categories, fastmoss.product_categories`);
+    fastmoss.creator_categories, fastmoss.product_categories CASCADE`);
 }
 
 async function creators() {

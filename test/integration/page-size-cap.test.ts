@@ -159,7 +159,7 @@ describe('a plan that caps page size at 10', () => {
       { page_size: 100, n: '1' },
     ]);
     await db.pool.query(
-      `TRUNCATE fastmoss.ranking_top_lives, fastmoss.ranking_entries, fastmoss.ranking_snapshots`,
+      `TRUNCATE fastmoss.ranking_top_lives, fastmoss.ranking_entries, fastmoss.ranking_snapshots CASCADE`,
     );
     const before = fake.requests.length;
     const result = await runCli(['rebuild', '--json'], fakeEnv());
