@@ -5,6 +5,8 @@
 -- the ones without a category filter (product_category_id IS NULL AND creator_category_id IS NULL);
 -- GMV is compared across regions in US dollars (live_usd_gmv), within a region in its currency.
 -- Ids come as *_text too: use those in Power BI, Tableau or Excel, which round 19-digit numbers.
+-- Entries and top lives are partitioned by month of period_start: join them to ranking_snapshots
+-- on period_start as well as snapshot_id (the views do), so Postgres reads only the months asked.
 --
 -- A line `-- name: <name>` starts each query; tests and tools split the file on it.
 
@@ -51,7 +53,7 @@ moves AS (
            - sum(e.live_usd_gmv) FILTER (WHERE s.period_start = pr.previous_start)
            AS usd_gmv_change
   FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
   CROSS JOIN periods pr
   WHERE s.period_type = (SELECT period_type FROM params)
     -- Scalar subqueries, so Postgres finds the two periods' rankings by index first.
@@ -88,7 +90,8 @@ WITH params AS (
            NULL::bigint, -- a creator_uid, e.g. 7291972001835992106
            (SELECT e.creator_uid
               FROM fastmoss.ranking_snapshots s
-              JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.rank = 1
+              JOIN fastmoss.ranking_entries e
+                ON e.snapshot_id = s.id AND e.period_start = s.period_start AND e.rank = 1
              WHERE s.period_type = 'week' AND s.order_field = 'gmv'
                AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
              ORDER BY s.period_start DESC, s.region
@@ -141,7 +144,7 @@ earlier_top AS (
   -- DISTINCT makes this a set Postgres builds once and hashes, rather than probing per creator.
   SELECT DISTINCT s.region, e.creator_uid
   FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
   WHERE s.period_type = 'week'
     AND s.period_start < (SELECT week_start FROM params)
     AND s.order_field = 'gmv'
@@ -194,7 +197,7 @@ multi_region AS (
          string_agg(DISTINCT s.region, ', ' ORDER BY s.region) AS region_list,
          min(e.rank) AS best_rank
   FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
   WHERE s.period_type = 'month'
     AND s.period_start = (SELECT month_start FROM params)
   GROUP BY e.creator_uid, s.period_value
@@ -216,12 +219,13 @@ WITH params AS (
 ),
 ranked AS (
   -- Ranked on the narrow table first; titles and creators are looked up for the winners only.
-  SELECT s.region, s.period_value AS month, t.snapshot_id, t.rank AS creator_rank, t.room_id,
+  SELECT s.region, s.period_value AS month, t.snapshot_id, t.period_start,
+         t.rank AS creator_rank, t.room_id,
          t.units_sold, t.gmv, t.currency,
          row_number() OVER (PARTITION BY s.region ORDER BY t.gmv DESC NULLS LAST, t.room_id)
            AS live_rank
   FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_top_lives t ON t.snapshot_id = s.id
+  JOIN fastmoss.ranking_top_lives t ON t.snapshot_id = s.id AND t.period_start = s.period_start
   WHERE s.period_type = 'month'
     AND s.period_start = (SELECT month_start FROM params)
     AND s.order_field = 'gmv'
@@ -231,7 +235,8 @@ SELECT r.region, r.month, r.live_rank, r.room_id::text AS room_id_text, l.title,
        e.creator_uid::text AS creator_uid_text, c.unique_id AS creator_unique_id,
        r.creator_rank, r.units_sold, r.gmv, r.currency
 FROM ranked r
-JOIN fastmoss.ranking_entries e ON e.snapshot_id = r.snapshot_id AND e.rank = r.creator_rank
+JOIN fastmoss.ranking_entries e
+  ON e.snapshot_id = r.snapshot_id AND e.period_start = r.period_start AND e.rank = r.creator_rank
 JOIN fastmoss.creators c ON c.uid = e.creator_uid
 JOIN fastmoss.live_streams l ON l.room_id = r.room_id
 WHERE r.live_rank <= (SELECT top_n FROM params)
@@ -259,7 +264,7 @@ pairs AS (
          max(e.follower_count) FILTER (WHERE s.period_start = pr.current_start) AS followers_now,
          max(e.live_usd_gmv) FILTER (WHERE s.period_start = pr.current_start) AS live_usd_gmv
   FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id
+  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
   CROSS JOIN periods pr
   WHERE s.period_type = (SELECT period_type FROM params)
     -- Scalar subqueries, so Postgres finds the two periods' rankings by index first.
