@@ -243,7 +243,7 @@ async function loadBatch(client: pg.ClientBase, keys: RankingKey[]): Promise<War
 }
 
 /** The ledger a year of loading leaves: one run, every loaded ranking succeeded, a few failed. */
-async function writeLedger(client: pg.ClientBase): Promise<void> {
+export async function writeLedger(client: pg.ClientBase): Promise<void> {
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO fastmoss.etl_runs (trigger, status, finished_at, planned, succeeded, failed)
      SELECT 'backfill', 'failed', now(), count(*) + 15, count(*), 15
