@@ -1,23 +1,25 @@
 /*
- * What one row of the warehouse costs on disk, measured once on a real load, for the growth
- * estimate of `backfill --dry-run`. Bytes are pg_total_relation_size (heap, every index, TOAST)
- * after VACUUM ANALYZE and CHECKPOINT, taken as the difference between two loads, so the fixed
- * pages of a small table do not count:
+ * What one row of the warehouse costs on disk, measured on a real load, for the growth estimate
+ * of `backfill --dry-run`. Bytes are pg_total_relation_size (heap, every index, TOAST) after
+ * VACUUM ANALYZE and CHECKPOINT, taken as the difference between two loads, so the fixed pages
+ * of a small table do not count; the facts measured in their monthly partition, on the
+ * partitioned schema (migration 0013, period_start in the facts' keys):
  *
  *   load 1: 390 rankings (15 regions, 2026-10-01..10, day/week/month, both order fields)
  *   load 2: +720 rankings (2026-10-11..31), 1,110 in all: 383,682 entries, 494,165 top lives,
  *           4,102 raw pages; against the bundled simulator (pages of 100 rows), loaded by the
  *           batched writer into the embedded Postgres 18.4 (TOAST compression pglz; the
  *           embedded build has no lz4), 2026-12-01. BENCHMARKS.md, "Disk per row", has the table.
+ *           (On the schema before partitioning: entry 179, top live 127, ranking 683.)
  *
  * The figures hold for this schema; a migration that adds an index or a column changes them.
  */
 
-/** ranking_entries: heap 103 B + 2 indexes 75 B a row. */
-export const BYTES_PER_ENTRY = 179;
+/** ranking_entries: heap 111 B + 2 indexes 75 B a row. */
+export const BYTES_PER_ENTRY = 185;
 
-/** ranking_top_lives: heap 77 B + 2 indexes 50 B a row. */
-export const BYTES_PER_TOP_LIVE = 127;
+/** ranking_top_lives: heap 81 B + 2 indexes 59 B a row. */
+export const BYTES_PER_TOP_LIVE = 140;
 
 /**
  * raw_pages, the part that grows with rows: a page's body (the response text, TOAST-compressed
@@ -26,10 +28,10 @@ export const BYTES_PER_TOP_LIVE = 127;
 export const RAW_BYTES_PER_ROW = 183;
 
 /** raw_pages, the part every page costs whatever its rows: heap row and its 4 indexes. */
-export const RAW_BYTES_PER_PAGE = 356;
+export const RAW_BYTES_PER_PAGE = 362;
 
-/** ranking_snapshots (273 B with its 3 indexes) plus its etl_jobs row (410 B with 4): a ranking. */
-export const BYTES_PER_RANKING = 683;
+/** ranking_snapshots (319 B with its 4 indexes) plus its etl_jobs row (330 B with 4): a ranking. */
+export const BYTES_PER_RANKING = 649;
 
 /** Top lives per entry in the measured load, used while the warehouse holds too few of its own. */
 export const DEFAULT_TOP_LIVES_PER_ENTRY = 1.29;
