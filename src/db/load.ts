@@ -386,13 +386,17 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
     const months = [
       ...new Set(loads.filter((_, i) => snapshots[i]?.replaced).map((l) => l.bounds.start)),
     ];
-    for (const table of ['ranking_top_lives', 'ranking_entries']) {
-      await tx.query(
-        `DELETE FROM fastmoss.${table}
-          WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
-        [replaced, months],
-      );
-    }
+    const params = [replaced, months];
+    await tx.query(
+      `DELETE FROM fastmoss.ranking_top_lives
+        WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
+      params,
+    );
+    await tx.query(
+      `DELETE FROM fastmoss.ranking_entries
+        WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
+      params,
+    );
   }
   let entries = '';
   let topLives = '';

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { EtlError } from '../domain/errors.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -133,17 +133,20 @@ async function createMonth(pool: pg.Pool, month: string): Promise<void> {
       if (there.has(name)) continue;
       await tx.query('SAVEPOINT partition');
       try {
+        // Names and bounds are ours (table names, YYYY-MM-01 dates), quoted all the same.
         await tx.query(
-          `CREATE TABLE IF NOT EXISTS fastmoss.${name} (LIKE fastmoss.${table}
-             INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION
-             INCLUDING COMMENTS)`,
+          `CREATE TABLE IF NOT EXISTS fastmoss.${pg.escapeIdentifier(name)}
+             (LIKE fastmoss.${pg.escapeIdentifier(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS
+              INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS)`,
         );
         await tx.query(
-          `ALTER TABLE fastmoss.${table} ATTACH PARTITION fastmoss.${name}
-             FOR VALUES FROM ('${month}') TO ('${until}')`,
+          `ALTER TABLE fastmoss.${pg.escapeIdentifier(table)}
+             ATTACH PARTITION fastmoss.${pg.escapeIdentifier(name)}
+             FOR VALUES FROM (${pg.escapeLiteral(month)}) TO (${pg.escapeLiteral(until)})`,
         );
+        const comment = `The rows of ${table} whose period starts in ${month.slice(0, 7)} (a partition; query ${table} itself).`;
         await tx.query(
-          `COMMENT ON TABLE fastmoss.${name} IS 'The rows of ${table} whose period starts in ${month.slice(0, 7)} (a partition; query ${table} itself).'`,
+          `COMMENT ON TABLE fastmoss.${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(comment)}`,
         );
         await tx.query('RELEASE SAVEPOINT partition');
       } catch (error) {

@@ -143,19 +143,18 @@ async function dropIfExpired(
   name: string,
   cutoff: Date,
 ): Promise<number | undefined> {
-  const table = `fastmoss.${pg.escapeIdentifier(name)}`;
   try {
     return await inTransaction(pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
       await tx.query('LOCK TABLE ONLY fastmoss.raw_pages IN ACCESS EXCLUSIVE MODE');
       const { rows } = await tx.query<{ pages: string; fresh: boolean }>(
         `SELECT count(*) AS pages, coalesce(bool_or(received_at >= $1), false) AS fresh
-           FROM ${table}`,
+           FROM fastmoss.${pg.escapeIdentifier(name)}`,
         [cutoff],
       );
       const pages = Number(rows[0]?.pages ?? 0);
       if (pages === 0 || rows[0]?.fresh) return undefined;
-      await tx.query(`DROP TABLE ${table}`);
+      await tx.query(`DROP TABLE fastmoss.${pg.escapeIdentifier(name)}`);
       return pages;
     });
   } catch (error) {
