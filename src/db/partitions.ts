@@ -12,9 +12,10 @@ import { inTransaction } from './transaction.ts';
  * standalone table (LIKE the parent, comments included) and then attached: ATTACH PARTITION takes
  * only SHARE UPDATE EXCLUSIVE on the parent (readers and writers go on; it waits only for another
  * ATTACH, VACUUM or index build) and ACCESS EXCLUSIVE on the new, unused table. Cloning the
- * partition's foreign keys takes SHARE ROW EXCLUSIVE on the tables they reference (creators and
- * ranking_snapshots for entries, ranking_entries and live_streams for top lives, etl_runs for
- * raw pages): readers never wait for that, but it waits for other workers' open load
+ * partition's foreign keys takes SHARE ROW EXCLUSIVE on the tables on their other side
+ * (creators, ranking_snapshots and ranking_top_lives for entries, ranking_entries and
+ * live_streams for top lives, etl_runs for raw pages; NOT ENFORCED keys too, as measured on
+ * Postgres 18): readers never wait for that, but it waits for other workers' open load
  * transactions, and loads starting meanwhile wait behind it. Each attempt therefore runs with a
  * short lock_timeout (2 s) and is tried again after a pause, so another worker's load waits at
  * most that long, and a partition is made within a few tries of loads that take seconds.

