@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createPool } from '../../src/db/connect.ts';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import { copyFromStdin, copyText } from '../support/copy-from-stdin.ts';
 
 /** Tables the pipeline fills, parents first; the floor times only the last two. */
@@ -45,6 +46,14 @@ function copyStatement(table: string, columns: string[]): string {
 export async function measureCopyFloor(sourceUrl: string, targetUrl: string): Promise<CopyFloor> {
   const source = createPool(sourceUrl, { max: 1 });
   const target = createPool(targetUrl, { max: 1 });
+  // The fact tables are partitioned by month: the months of the loaded snapshots, made first.
+  const { rows: months } = await source.query<{ start: string }>(
+    'SELECT DISTINCT period_start::text AS start FROM fastmoss.ranking_snapshots',
+  );
+  await ensurePartitions(
+    target,
+    months.map((month) => month.start),
+  );
   const client = await target.connect();
   try {
     // COPY writes given values into a GENERATED ALWAYS identity (snapshot ids) as they are.
