@@ -18,6 +18,10 @@ import { type TestDatabase, useEmptyDatabase, useTestDatabase } from '../support
 const current = await useTestDatabase();
 const empty = await useEmptyDatabase();
 const older = await useEmptyDatabase();
+// The reader role cannot read the migration bookkeeping, so it finds an older database by the
+// columns this version reads; a migration that only re-creates views is invisible to it (and
+// changes nothing status reads).
+const olderColumns = await useEmptyDatabase();
 const role = `status_reader_${randomBytes(4).toString('hex')}`;
 
 function as(db: TestDatabase, user: string, password: string): string {
@@ -27,8 +31,20 @@ function as(db: TestDatabase, user: string, password: string): string {
   return url.toString();
 }
 
-/** Migrates `db` with every committed migration but the newest: a database one version behind. */
-async function migrateAllButLast(db: TestDatabase): Promise<string> {
+/** Whether a migration's SQL adds a column status could find missing (a new table or column). */
+async function addsColumns(tag: string): Promise<boolean> {
+  const sql = await readFile(path.join(MIGRATIONS_FOLDER, `${tag}.sql`), 'utf8');
+  return /\b(CREATE TABLE|ADD COLUMN)\b/i.test(sql);
+}
+
+/**
+ * Migrates `db` with the committed migrations but the newest (`through: 'columns'`: but every
+ * one from the newest that adds a column on): a database one version behind.
+ */
+async function migrateAllButLast(
+  db: TestDatabase,
+  through: 'last' | 'columns' = 'last',
+): Promise<string> {
   const folder = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-older-'));
   try {
     await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
@@ -36,7 +52,10 @@ async function migrateAllButLast(db: TestDatabase): Promise<string> {
     const journal = JSON.parse(await readFile(journalFile, 'utf8')) as {
       entries: { tag: string }[];
     };
-    journal.entries.pop();
+    for (;;) {
+      const dropped = journal.entries.pop();
+      if (through === 'last' || dropped === undefined || (await addsColumns(dropped.tag))) break;
+    }
     await writeFile(journalFile, JSON.stringify(journal));
     const client = await db.pool.connect();
     try {
@@ -61,10 +80,14 @@ beforeAll(async () => {
   await grantReader(current.pool, role);
   olderTag = await migrateAllButLast(older);
   await grantReader(older.pool, role);
+  await migrateAllButLast(olderColumns, 'columns');
+  await grantReader(olderColumns.pool, role);
 });
 
 afterAll(async () => {
-  for (const db of [current, older]) await db.pool.query(`DROP OWNED BY ${role}`);
+  for (const db of [current, older, olderColumns]) {
+    await db.pool.query(`DROP OWNED BY ${role}`);
+  }
   await current.pool.query(`DROP ROLE ${role}`);
 });
 
@@ -105,10 +128,10 @@ describe('status on a database it cannot report on', () => {
     expect(await footprint(older)).toEqual(before);
   });
 
-  it('the same older database as the read-only role: one line, exit 1', async () => {
+  it('a database behind by a migration that adds columns, as the read-only role: one line, exit 1', async () => {
     for (const flags of [[], ['--json']]) {
       const result = await runCli(['status', ...flags], {
-        DATABASE_URL: as(older, role, 'reader'),
+        DATABASE_URL: as(olderColumns, role, 'reader'),
       });
       expectOneLine(result);
       expect(result.stderr).toMatch(/older than this fastmoss-etl/);
