@@ -94,7 +94,10 @@ WITH params AS (
                 ON e.snapshot_id = s.id AND e.period_start = s.period_start AND e.rank = 1
              WHERE s.period_type = 'week' AND s.order_field = 'gmv'
                AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
-             ORDER BY s.period_start DESC, s.region
+               -- The latest week named first, so only its month of entries is read.
+               AND s.period_start = (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+                                      WHERE period_type = 'week')
+             ORDER BY s.region
              LIMIT 1)
          ) AS creator_uid
 )

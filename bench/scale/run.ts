@@ -134,7 +134,10 @@ async function tableSizes(pool: pg.Pool): Promise<TableSize[]> {
             count(*) FILTER (WHERE t.isleaf AND t.level > 0) AS partitions
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'fastmoss'
-       CROSS JOIN LATERAL pg_partition_tree(c.oid) t
+       -- pg_partition_tree has no rows for a plain table: that table is its own tree.
+       CROSS JOIN LATERAL (SELECT relid, isleaf, level FROM pg_partition_tree(c.oid)
+                           UNION ALL
+                           SELECT c.oid, true, 0 WHERE c.relkind = 'r') t
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
       GROUP BY c.relname ORDER BY 2 DESC`,
   );
