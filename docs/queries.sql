@@ -141,30 +141,64 @@ ORDER BY b.region, gmv_share DESC, b.creator_category_id;
 WITH params AS (
   SELECT 100 AS top_n,
          (SELECT max(period_start) FROM fastmoss.ranking_snapshots
-           WHERE period_type = 'week') AS week_start
+           WHERE period_type = 'week') AS week_start,
+         -- How far back the first, cheap check looks; any value gives the same answer.
+         28 AS recent_days
 ),
-earlier_top AS (
-  -- DISTINCT makes this a set Postgres builds once and hashes, rather than probing per creator.
+this_week AS MATERIALIZED (
+  SELECT r.region, r.period_value AS week, r.rank, r.creator_uid, r.creator_uid_text,
+         r.creator_unique_id, r.creator_nickname, r.live_usd_gmv
+  FROM fastmoss.v_rankings r
+  WHERE r.period_type = 'week'
+    AND r.period_start = (SELECT week_start FROM params)
+    AND r.order_field = 'gmv'
+    AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+    AND r.rank <= (SELECT top_n FROM params)
+),
+recent_top AS (
+  -- First the top lists of the last few weeks, read by ranking (a month or two of entries):
+  -- most of this week's creators were in one of them.
   SELECT DISTINCT s.region, e.creator_uid
   FROM fastmoss.ranking_snapshots s
   JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
   WHERE s.period_type = 'week'
+    AND s.period_start >= (SELECT week_start - recent_days FROM params)
     AND s.period_start < (SELECT week_start FROM params)
+    AND e.period_start >= (SELECT week_start - recent_days FROM params)
+    AND e.period_start < (SELECT week_start FROM params)
     AND s.order_field = 'gmv'
     AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
     AND e.rank <= (SELECT top_n FROM params)
+),
+earlier_weeks AS (
+  -- Every earlier week's ranking of each region, as one array of snapshot ids.
+  SELECT s.region, array_agg(s.id) AS snapshot_ids
+  FROM fastmoss.ranking_snapshots s
+  WHERE s.period_type = 'week'
+    AND s.period_start < (SELECT week_start FROM params)
+    AND s.order_field = 'gmv'
+    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
+  GROUP BY s.region
+),
+not_recent AS MATERIALIZED (
+  SELECT t.*, coalesce(w.snapshot_ids, '{}') AS earlier_snapshot_ids
+  FROM this_week t
+  LEFT JOIN earlier_weeks w ON w.region = t.region
+  WHERE NOT EXISTS (SELECT 1 FROM recent_top rt
+                     WHERE rt.region = t.region AND rt.creator_uid = t.creator_uid)
 )
-SELECT r.region, r.period_value AS week, r.rank, r.creator_uid_text, r.creator_unique_id,
-       r.creator_nickname, r.live_usd_gmv
-FROM fastmoss.v_rankings r
-WHERE r.period_type = 'week'
-  AND r.period_start = (SELECT week_start FROM params)
-  AND r.order_field = 'gmv'
-  AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
-  AND r.rank <= (SELECT top_n FROM params)
-  AND NOT EXISTS (SELECT 1 FROM earlier_top t
-                   WHERE t.region = r.region AND t.creator_uid = r.creator_uid)
-ORDER BY r.region, r.rank;
+-- Then each remaining creator is looked up by uid in every earlier week (ranking_entries's
+-- creator index, one probe a month, stopping at the first week found): never a scan of every
+-- earlier week's top list, which grows with history.
+SELECT n.region, n.week, n.rank, n.creator_uid_text, n.creator_unique_id, n.creator_nickname,
+       n.live_usd_gmv
+FROM not_recent n
+WHERE NOT EXISTS (
+  SELECT 1 FROM fastmoss.ranking_entries e
+   WHERE e.creator_uid = n.creator_uid
+     AND e.snapshot_id = ANY (n.earlier_snapshot_ids)
+     AND e.rank <= (SELECT top_n FROM params))
+ORDER BY n.region, n.rank;
 
 -- name: top_10_concentration
 -- How concentrated is each region's GMV: what share of its listed top 500 do the top 10 take, latest week?
@@ -295,12 +329,20 @@ ORDER BY p.region, follower_growth DESC, p.live_usd_gmv DESC, p.creator_uid;
 
 -- name: data_completeness
 -- How complete is the data? Per period type and region: rankings loaded, failed, still to load, and periods with nothing loaded.
-WITH loaded AS (
-  SELECT period_type, region, count(*) AS loaded,
-         count(DISTINCT period_start) AS periods_loaded,
+WITH per_period AS (
+  -- Per period first (a hash aggregate), then per region: no sort of every snapshot ever
+  -- loaded for a count(DISTINCT period_start).
+  SELECT period_type, region, period_start, count(*) AS loaded,
          min(period_value) AS first_period, max(period_value) AS last_period,
          max(fetched_at) AS last_fetched_at
   FROM fastmoss.ranking_snapshots
+  GROUP BY period_type, region, period_start
+),
+loaded AS (
+  SELECT period_type, region, sum(loaded)::bigint AS loaded, count(*) AS periods_loaded,
+         min(first_period) AS first_period, max(last_period) AS last_period,
+         max(last_fetched_at) AS last_fetched_at
+  FROM per_period
   GROUP BY period_type, region
 ),
 unloaded_jobs AS (
@@ -322,7 +364,7 @@ span AS (
   -- How many periods lie between the first and the last one loaded anywhere, per period type.
   SELECT period_type, count(*) AS periods_in_span
   FROM (SELECT period_type, min(period_start) AS first_start, max(period_start) AS last_start
-          FROM fastmoss.ranking_snapshots GROUP BY period_type) t
+          FROM per_period GROUP BY period_type) t
   CROSS JOIN LATERAL generate_series(
     t.first_start::timestamp, t.last_start::timestamp,
     CASE t.period_type WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'

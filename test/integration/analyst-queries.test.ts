@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import type {
   OrderField,
   PeriodType,
@@ -209,6 +210,36 @@ describe('docs/queries.sql', () => {
     });
     expect(rows.map((row) => [row.region, row.rank, row.creator_uid_text])).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('creators_new_to_top_100: a top-100 week long before the recent weeks still makes a creator not new; a lower rank then does not', async () => {
+    const before = await run('creators_new_to_top_100');
+    const newcomers = before.filter((row) => row.region === 'US');
+    expect(newcomers.length).toBeGreaterThanOrEqual(2);
+    const [seenLongAgo, rankedLowLongAgo] = newcomers;
+    // Week 2026-02 (from 2026-01-05): ten weeks before the latest, past the first check's window.
+    await ensurePartitions(db.pool, ['2026-01-05']);
+    const after = await inRolledBackTransaction(async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO fastmoss.ranking_snapshots
+           (region, product_category_id, creator_category_id, period_type, period_value,
+            order_field, period_start, period_end, total, entry_count, api_calls, fetched_at)
+         VALUES ('US', NULL, NULL, 'week', '2026-02', 'gmv', '2026-01-05', '2026-01-11',
+                 2, 2, 1, '2026-01-12T06:00:00Z')
+         RETURNING id`,
+      );
+      await client.query(
+        `INSERT INTO fastmoss.ranking_entries (snapshot_id, period_start, rank, creator_uid)
+         VALUES ($1, '2026-01-05', 100, $2), ($1, '2026-01-05', 101, $3)`,
+        [rows[0]?.id, seenLongAgo?.creator_uid_text, rankedLowLongAgo?.creator_uid_text],
+      );
+      return run('creators_new_to_top_100', client);
+    });
+    const key = (row: Row) => [row.region, row.creator_uid_text];
+    expect(after.map(key)).toEqual(
+      before.filter((row) => row.creator_uid_text !== seenLongAgo?.creator_uid_text).map(key),
+    );
+    expect(after.map(key)).toContainEqual(['US', rankedLowLongAgo?.creator_uid_text]);
   });
 
   it('top_10_concentration: the top 10 share of the listed GMV of the latest week, per region', async () => {
