@@ -8,8 +8,12 @@
  *
  *   npx tsx bench/scale/run.ts [--years 10] [--runs 5] [--rankings 60] [--reuse] [--build-only]
  *
- * Starts its own embedded Postgres (in BENCH_DIR, default the OS temp dir; ~40 GB at 10 years)
- * unless DATABASE_URL is set. `--reuse` keeps database fastmoss_bench_scale if it has entries.
+ * Starts its own embedded Postgres (in the OS temp dir; ~40 GB at 10 years) unless DATABASE_URL
+ * is set. `--reuse` keeps database fastmoss_bench_scale if it has entries (and migrates it).
+ * The build writes each month's rows before its indexes (sql-warehouse.ts) and then checks that
+ * the catalog is exactly a migrated database's. On a server of your own, build it started with
+ * `-c wal_level=minimal -c max_wal_senders=0 -c full_page_writes=off` (a month's tables are then
+ * written without WAL), then restart it with its usual settings and measure with `--reuse`.
  */
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -23,7 +27,8 @@ import { updateBenchmarksMd } from '../support/benchmarks-md.ts';
 import { databaseUrl, freshDatabase, startBenchPostgres } from '../support/postgres.ts';
 import { readResults, round, writeResult } from '../support/results.ts';
 import { startSimulatorProcess } from '../support/simulator-process.ts';
-import { buildSqlWarehouse, type SqlWarehouseSpec } from './sql-warehouse.ts';
+import { catalogDifferences, catalogLines } from './catalog.ts';
+import { buildSqlWarehouse, monthsOf, type SqlWarehouseSpec } from './sql-warehouse.ts';
 
 const TARGET_MS = 100;
 
@@ -209,12 +214,45 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
     } finally {
       client.release();
     }
-    console.log(`  built ${built.entries} entries; VACUUM ANALYZE`);
+    console.log(
+      `  phases (s): ${Object.entries(built.phaseMs)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  built ${built.entries} entries, ${built.liveStreams} live streams (${((performance.now() - started) / 1000).toFixed(0)} s); VACUUM ANALYZE`,
+    );
     await pool.query('VACUUM ANALYZE');
   } finally {
     await pool.end();
   }
-  return { url: database.url, buildMs: performance.now() - started };
+  const buildMs = performance.now() - started;
+  await checkSchemaAsMigrated(serverUrl, database.url);
+  return { url: database.url, buildMs };
+}
+
+/**
+ * The built warehouse's catalog against a freshly migrated database given the same months'
+ * partitions by the pipeline (`ensurePartitions`): the fast build must not change the schema.
+ */
+async function checkSchemaAsMigrated(serverUrl: string, builtUrl: string): Promise<void> {
+  const reference = await freshDatabase(serverUrl, 'scale_catalog');
+  const built = createPool(builtUrl, { max: 1 });
+  const migrated = createPool(reference.url, { max: 1 });
+  try {
+    await ensurePartitions(migrated, monthsOf(spec));
+    const differences = catalogDifferences(await catalogLines(built), await catalogLines(migrated));
+    if (differences.length > 0) {
+      throw new Error(
+        `the built warehouse's schema differs from a migrated one:\n${differences.slice(0, 40).join('\n')}`,
+      );
+    }
+    console.log('  schema: identical to a freshly migrated database with the same partitions');
+  } finally {
+    await built.end();
+    await migrated.end();
+    await reference.drop();
+  }
 }
 
 /** The load-speed pipeline for `loadRankings` full 2025 day rankings into `url`, per ranking. */
