@@ -329,21 +329,23 @@ ORDER BY p.region, follower_growth DESC, p.live_usd_gmv DESC, p.creator_uid;
 
 -- name: data_completeness
 -- How complete is the data? Per period type and region: rankings loaded, failed, still to load, and periods with nothing loaded.
-WITH per_period AS (
-  -- Per period first (a hash aggregate), then per region: no sort of every snapshot ever
-  -- loaded for a count(DISTINCT period_start).
-  SELECT period_type, region, period_start, count(*) AS loaded,
-         min(period_value) AS first_period, max(period_value) AS last_period,
+WITH counted AS (
+  -- One pass in the order of ranking_snapshots_coverage_idx (index only, nothing sorted or
+  -- hashed). A period is counted by its value, which names its start.
+  SELECT period_type, region, count(*) AS loaded,
+         count(DISTINCT period_value) AS periods_loaded,
          max(fetched_at) AS last_fetched_at
   FROM fastmoss.ranking_snapshots
-  GROUP BY period_type, region, period_start
+  GROUP BY period_type, region
 ),
 loaded AS (
-  SELECT period_type, region, sum(loaded)::bigint AS loaded, count(*) AS periods_loaded,
-         min(first_period) AS first_period, max(last_period) AS last_period,
-         max(last_fetched_at) AS last_fetched_at
-  FROM per_period
-  GROUP BY period_type, region
+  -- The first and last period of each, from either end of the same index.
+  SELECT c.*,
+         (SELECT min(s.period_value) FROM fastmoss.ranking_snapshots s
+           WHERE s.period_type = c.period_type AND s.region = c.region) AS first_period,
+         (SELECT max(s.period_value) FROM fastmoss.ranking_snapshots s
+           WHERE s.period_type = c.period_type AND s.region = c.region) AS last_period
+  FROM counted c
 ),
 unloaded_jobs AS (
   -- Jobs not (yet) succeeded whose ranking has no snapshot: what the ledger still owes.
@@ -363,8 +365,12 @@ unloaded_jobs AS (
 span AS (
   -- How many periods lie between the first and the last one loaded anywhere, per period type.
   SELECT period_type, count(*) AS periods_in_span
-  FROM (SELECT period_type, min(period_start) AS first_start, max(period_start) AS last_start
-          FROM per_period GROUP BY period_type) t
+  FROM (SELECT t.period_type,
+               (SELECT min(s.period_start) FROM fastmoss.ranking_snapshots s
+                 WHERE s.period_type = t.period_type) AS first_start,
+               (SELECT max(s.period_start) FROM fastmoss.ranking_snapshots s
+                 WHERE s.period_type = t.period_type) AS last_start
+          FROM (VALUES ('day'), ('week'), ('month')) AS t(period_type)) t
   CROSS JOIN LATERAL generate_series(
     t.first_start::timestamp, t.last_start::timestamp,
     CASE t.period_type WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '1 week'
@@ -388,9 +394,12 @@ ORDER BY array_position(ARRAY['day', 'week', 'month'], coalesce(l.period_type, u
 -- What is loaded for each region's latest day, week and month: how many rankings, and how many empty or flagged?
 -- (From v_coverage: one row per loaded ranking, the empty ones included.)
 WITH latest AS (
-  SELECT period_type, max(period_start) AS period_start
-  FROM fastmoss.v_coverage
-  GROUP BY period_type
+  -- Each period type's latest start, from the end of ranking_snapshots_period_idx (no scan of
+  -- every ranking loaded); a type with nothing loaded matches no row below.
+  SELECT t.period_type,
+         (SELECT max(s.period_start) FROM fastmoss.ranking_snapshots s
+           WHERE s.period_type = t.period_type) AS period_start
+  FROM (VALUES ('day'), ('week'), ('month')) AS t(period_type)
 )
 SELECT c.period_type, c.period_value, c.region,
        count(*) AS rankings_loaded,

@@ -179,6 +179,9 @@ export const rankingSnapshots = fastmoss.table(
     check('ranking_snapshots_order_field_check', sql`${t.orderField} in ('units_sold', 'gmv')`),
     check('ranking_snapshots_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),
     index('ranking_snapshots_period_idx').on(t.periodType, t.periodStart),
+    // data_completeness (docs/queries.sql) counts every ranking by period type and region, and
+    // the periods among them, from this index alone (an index-only scan in its order, no sort).
+    index('ranking_snapshots_coverage_idx').on(t.periodType, t.region, t.periodValue, t.fetchedAt),
     // The target of the fact tables' foreign keys: their period_start, the partition key, is the
     // snapshot's, and cannot drift from it.
     unique('ranking_snapshots_id_period_start_unique').on(t.id, t.periodStart),

@@ -1,0 +1,2 @@
+CREATE INDEX "ranking_snapshots_coverage_idx" ON "fastmoss"."ranking_snapshots" USING btree ("period_type","region","period_value","fetched_at");--> statement-breakpoint
+COMMENT ON INDEX "fastmoss"."ranking_snapshots_coverage_idx" IS 'Every ranking by period type, region and period, with when it was fetched: data_completeness (docs/queries.sql) counts rankings and periods from it alone, in its order. One entry a ranking (~60 bytes); loads add one per ranking, beside the ~2,300 index entries of its rows.';
