@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command against a throwaway cluster of an installed PostgreSQL major version:
 #
-#   .ci/with-postgres.sh [--install] VERSION COMMAND [ARG ...]
+#   .ci/with-postgres.sh [--install] [--durable] VERSION COMMAND [ARG ...]
 #   .ci/with-postgres.sh 15 npm test          # the whole suite on PostgreSQL 15
 #
 # The binaries are Debian's /usr/lib/postgresql/VERSION/bin (PG_BINDIR overrides). --install
@@ -9,20 +9,26 @@
 # package's default cluster. The cluster lives in a temp directory of its own (mode 755, so the
 # `postgres` user Postgres runs as when we are root can enter it), listens on 127.0.0.1 and a
 # free port, asks for a password over TCP (scram-sha-256: tests of a wrong password need one),
-# and runs without durability (fsync off), like the embedded test cluster. COMMAND runs with
+# and runs without durability (fsync off), like the embedded test cluster (--durable: Postgres's
+# defaults, fsync on, as the benchmarks' embedded cluster runs). COMMAND runs with
 # TEST_DATABASE_URL set to its maintenance database; the cluster is stopped and its directory
 # removed however this ends (COMMAND's failure, Ctrl-C, SIGTERM), and COMMAND's exit status is
 # this script's.
 set -euo pipefail
 
 install=false
-if [ "${1:-}" = "--install" ]; then
-  install=true
+durable=false
+while [ $# -gt 0 ]; do
+  case $1 in
+    --install) install=true ;;
+    --durable) durable=true ;;
+    *) break ;;
+  esac
   shift
-fi
+done
 version=${1:-}
 if ! [[ "$version" =~ ^[0-9]+$ ]] || [ $# -lt 2 ]; then
-  echo "usage: $0 [--install] VERSION COMMAND [ARG ...]   (e.g. $0 15 npm test)" >&2
+  echo "usage: $0 [--install] [--durable] VERSION COMMAND [ARG ...]   (e.g. $0 15 npm test)" >&2
   exit 2
 fi
 shift
@@ -97,9 +103,12 @@ fi
 rm -f "$root/pwfile"
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+options="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$root -c max_connections=200"
+if [ "$durable" = false ]; then
+  options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
 started=true
-if ! (cd / && "${as_server[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o \
-  "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$root -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+if ! (cd / && "${as_server[@]}" "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "$options" \
   >/dev/null); then
   tail -20 "$log" >&2 || true
   exit 1

@@ -14,8 +14,8 @@ import { inTransaction } from './transaction.ts';
  * ATTACH, VACUUM or index build) and ACCESS EXCLUSIVE on the new, unused table. Cloning the
  * partition's foreign keys takes SHARE ROW EXCLUSIVE on the tables on their other side
  * (creators, ranking_snapshots and ranking_top_lives for entries, ranking_entries and
- * live_streams for top lives, etl_runs for raw pages; NOT ENFORCED keys too, as measured on
- * Postgres 18): readers never wait for that, but it waits for other workers' open load
+ * live_streams for top lives, etl_runs for raw pages; the same on Postgres 15 with enforced keys
+ * and on 18 with NOT ENFORCED ones, as measured in pg_locks): readers never wait for that, but it waits for other workers' open load
  * transactions, and loads starting meanwhile wait behind it. Each attempt therefore runs with a
  * short lock_timeout (2 s) and is tried again after a pause, so another worker's load waits at
  * most that long, and a partition is made within a few tries of loads that take seconds.
