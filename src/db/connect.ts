@@ -22,6 +22,9 @@ const exactTypes = {
   },
 } satisfies pg.CustomTypesConfig;
 
+/** A lost connection's 'error' event: handled by the failure of the client's next statement. */
+function ignoreLostConnection(): void {}
+
 export interface PoolOptions {
   /** Most connections the pool opens. Default 10. */
   max?: number;
@@ -38,6 +41,15 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   // An idle connection dropped by the server (restart, failover) must not crash the process: the
   // pool discards it, and the next query opens a new one or fails with its own error.
   pool.on('error', () => {});
+  // The pool listens to its clients only while they are idle in it. A client checked out
+  // (pool.connect()) and waiting between two statements, when its backend is terminated
+  // (57P01, a restart), emits 'error' too, which crashes the process when nobody listens: every
+  // caller that forgets to listen is covered here. The lost connection is not hidden: the
+  // client stops being queryable, its next statement fails (a connection-lost error, see
+  // connection-retry.ts), and the pool drops it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', ignoreLostConnection);
+  });
   return pool;
 }
 
