@@ -1,6 +1,13 @@
 import type { RankedTopLive } from '../domain/ranking.ts';
 import type { RankingPageData, WireEntry } from './wire.ts';
-import { INVALID, readCount, readId, readMoney, readOptionalText } from './wire-fields.ts';
+import {
+  INVALID,
+  readCount,
+  readId,
+  readMoney,
+  readOptionalText,
+  readText,
+} from './wire-fields.ts';
 
 /*
  * A well-formed page read by hand: the same field readers as the zod schemas in wire.ts, without
@@ -47,7 +54,7 @@ function entry(value: unknown): WireEntry {
   const row = object(value);
   const creator = object(row.creator);
   const uid = valid(readId(creator.uid));
-  if (typeof creator.unique_id !== 'string') throw GIVE_UP;
+  const uniqueId = valid(readText(creator.unique_id));
   const category =
     creator.category === null || creator.category === undefined
       ? undefined
@@ -60,7 +67,7 @@ function entry(value: unknown): WireEntry {
     wireRank,
     creator: {
       uid,
-      uniqueId: creator.unique_id,
+      uniqueId,
       nickname: nickname ?? '',
       avatarUrl: valid(readOptionalText(creator.avatar)),
       region: valid(readOptionalText(creator.region)),

@@ -61,16 +61,19 @@ export interface SignedAuthOptions {
 /** Renew this long before the end, at most: a tenth of the lifetime for short-lived tokens. */
 const MAX_RENEW_MARGIN_MS = 60_000;
 
+/** Text, or a bare integer where text belongs (parseLossless leaves short integers as numbers). */
+const text = z.union([z.string(), z.number().transform(String)]);
+
 const tokenEnvelopeSchema = z.object({
   code: z.coerce.number(),
-  msg: z.string().nullish(),
-  message: z.string().nullish(),
+  msg: text.nullish(),
+  message: text.nullish(),
   data: z.unknown().optional(),
 });
 
 const tokenDataSchema = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
+  access_token: text.pipe(z.string().min(1)),
+  refresh_token: text.pipe(z.string().min(1)),
   expires_in: z.coerce.number().positive(),
 });
 

@@ -10,24 +10,37 @@ import { toDecimalText, toIntegerText } from './lossless-parse.ts';
 export const INVALID: unique symbol = Symbol('invalid field');
 export type Read<T> = T | typeof INVALID;
 
-/** A number's digits: parseLossless hands every JSON number over as a string. */
+/*
+ * parseLossless hands a JSON number over as a JS number only when it is an integer of at most 15
+ * digits, whose `String()` is exactly the digits sent; every other number as a string of its
+ * exact digits. So a number and its text are the same value here, and each reader accepts both.
+ */
+
+/** A number's digits, from a bare integer or a (numeric) string. */
 export function numberText(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.trim() : undefined;
+  if (typeof value === 'string') return value.trim();
+  return typeof value === 'number' ? String(value) : undefined;
 }
 
 const ID_DIGITS = /^\d{1,20}$/;
+const PLAIN_COUNT = /^\d{1,15}$/;
 
 /** An exact id as digits. A float-looking id (`7.29e18`) was rounded somewhere: refuse it. */
 export function readId(value: unknown): Read<IdString> {
   const text = numberText(value);
   if (text === undefined || !ID_DIGITS.test(text)) return INVALID;
-  return text.replace(/^0+(?=\d)/, '');
+  return text.charCodeAt(0) === 0x30 ? text.replace(/^0+(?=\d)/, '') : text;
 }
 
 export function readCount(value: unknown): Read<number | null> {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? value : INVALID;
+  }
   if (value === null || value === undefined || value === '') return null;
   const text = numberText(value);
-  const integer = text === undefined ? undefined : toIntegerText(text);
+  if (text === undefined) return INVALID;
+  if (PLAIN_COUNT.test(text)) return Number(text);
+  const integer = toIntegerText(text);
   const count = integer === undefined ? Number.NaN : Number(integer);
   if (!Number.isSafeInteger(count) || count < 0) return INVALID;
   return count;
@@ -41,9 +54,15 @@ export function readMoney(value: unknown): Read<string | null> {
   return decimal === undefined ? INVALID : decimal;
 }
 
+/** Text, or the digits of a bare number sent where text belongs. */
+export function readText(value: unknown): Read<string> {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' ? String(value) : INVALID;
+}
+
 export function readOptionalText(value: unknown): Read<string | null> {
   if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : INVALID;
+  return readText(value);
 }
 
 export const FIELD_MESSAGES = {

@@ -9,11 +9,12 @@ import {
   readId,
   readMoney,
   readOptionalText,
+  readText,
 } from './wire-fields.ts';
 
 /*
- * Schemas of what FastMoss actually sends, read from `parseLossless` output (every number a
- * string of its exact digits). They accept what the document's example shows, not only what its tables say:
+ * Schemas of what FastMoss actually sends, read from `parseLossless` output (a number a
+ * string of its exact digits, or an integer of at most 15 digits). They accept what the document's example shows, not only what its tables say:
  * ids as bare 19-digit numbers or strings, money as decimals, `uints_sold` for `units_sold`,
  * numbers as numeric strings, null or missing optional fields, extra fields (ignored).
  */
@@ -38,7 +39,7 @@ const countField = field(readCount, FIELD_MESSAGES.count);
 const moneyField = field(readMoney, FIELD_MESSAGES.money);
 const optionalText = field(readOptionalText, FIELD_MESSAGES.text);
 
-const requiredText = z.string({ error: 'expected a string' });
+const requiredText = field(readText, FIELD_MESSAGES.text);
 
 const categorySchema = z
   .object({ id: countField, name: optionalText })

@@ -66,6 +66,12 @@ const ODD_VALUES: unknown[] = [
   '7291972001835992106',
   '1e3',
   '12.50',
+  // parseLossless hands integers of up to 15 digits over as numbers.
+  0,
+  12,
+  -3,
+  999_999_999_999_999,
+  1.5,
   true,
   {},
   [],
