@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { type FetchedRanking, type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
 import { type PeriodBounds, periodBounds } from '../plan/periods.ts';
+import { arrayLiteral, columnLiteral } from './array-literal.ts';
 import {
   type CategoryRow,
   type CreatorRow,
@@ -127,7 +128,7 @@ async function upsertCreatorCategories(tx: pg.ClientBase, rows: CategoryRow[]): 
      ON CONFLICT (id) DO UPDATE
         SET name = coalesce(excluded.name, cc.name), updated_at = now()
       WHERE excluded.name IS NOT NULL AND excluded.name IS DISTINCT FROM cc.name`,
-    [rows.map((r) => r.id), rows.map((r) => r.name)],
+    [columnLiteral(rows, (r) => r.id), columnLiteral(rows, (r) => r.name)],
   );
 }
 
@@ -140,7 +141,7 @@ async function recordProductCategories(tx: pg.ClientBase, ids: number[]): Promis
       WHERE NOT EXISTS (SELECT 1 FROM fastmoss.product_categories p WHERE p.id = i.id)
       ORDER BY i.id
      ON CONFLICT (id) DO NOTHING`,
-    [ids],
+    [arrayLiteral(ids)],
   );
 }
 
@@ -203,17 +204,17 @@ async function upsertCreators(tx: pg.ClientBase, rows: CreatorRow[]): Promise<vo
       WHERE ${attributesWin('excluded', 'cr')}
          OR excluded.last_seen_at > cr.last_seen_at OR excluded.first_seen_at < cr.first_seen_at`,
     [
-      rows.map((r) => r.uid),
-      rows.map((r) => r.uniqueId),
-      rows.map((r) => r.nickname),
-      rows.map((r) => r.avatarUrl),
-      rows.map((r) => r.region),
-      rows.map((r) => r.categoryId),
-      rows.map((r) => r.followerCount),
-      rows.map((r) => r.attributesAsOf),
-      rows.map((r) => r.attributesFetchedAt),
-      rows.map((r) => r.firstSeenAt),
-      rows.map((r) => r.lastSeenAt),
+      columnLiteral(rows, (r) => r.uid),
+      columnLiteral(rows, (r) => r.uniqueId),
+      columnLiteral(rows, (r) => r.nickname),
+      columnLiteral(rows, (r) => r.avatarUrl),
+      columnLiteral(rows, (r) => r.region),
+      columnLiteral(rows, (r) => r.categoryId),
+      columnLiteral(rows, (r) => r.followerCount),
+      columnLiteral(rows, (r) => r.attributesAsOf),
+      columnLiteral(rows, (r) => r.attributesFetchedAt),
+      columnLiteral(rows, (r) => r.firstSeenAt),
+      columnLiteral(rows, (r) => r.lastSeenAt),
     ],
   );
 }
@@ -250,15 +251,15 @@ async function upsertLiveStreams(tx: pg.ClientBase, rows: LiveStreamRow[]): Prom
       WHERE ${attributesWin('excluded', 'ls')}
          OR excluded.last_seen_at > ls.last_seen_at OR excluded.first_seen_at < ls.first_seen_at`,
     [
-      rows.map((r) => r.roomId),
-      rows.map((r) => r.creatorUid),
-      rows.map((r) => r.region),
-      rows.map((r) => r.title),
-      rows.map((r) => r.coverUrl),
-      rows.map((r) => r.attributesAsOf),
-      rows.map((r) => r.attributesFetchedAt),
-      rows.map((r) => r.firstSeenAt),
-      rows.map((r) => r.lastSeenAt),
+      columnLiteral(rows, (r) => r.roomId),
+      columnLiteral(rows, (r) => r.creatorUid),
+      columnLiteral(rows, (r) => r.region),
+      columnLiteral(rows, (r) => r.title),
+      columnLiteral(rows, (r) => r.coverUrl),
+      columnLiteral(rows, (r) => r.attributesAsOf),
+      columnLiteral(rows, (r) => r.attributesFetchedAt),
+      columnLiteral(rows, (r) => r.firstSeenAt),
+      columnLiteral(rows, (r) => r.lastSeenAt),
     ],
   );
 }
