@@ -8,20 +8,31 @@ import { from as copyFrom } from 'pg-copy-streams';
  */
 
 /**
- * Runs `statement` (a `COPY ... FROM STDIN`) with `text` in COPY text format, on a client inside
- * a transaction; resolves to the rows copied.
+ * Runs `statement` (a `COPY ... FROM STDIN`) with `chunks`, in order, as its COPY text-format
+ * input, on a client inside a transaction; resolves to the rows copied. A row may span chunks
+ * (a raw page goes as its fields, its body and the rest, so the 60 kB body is never copied into
+ * a larger string). Each chunk is encoded and sent in turn, waiting while the connection's
+ * buffer is full, so the bytes in flight stay bounded however large the batch.
  */
 export async function copyIn(
   client: pg.ClientBase,
   statement: string,
-  text: string,
+  chunks: readonly string[],
 ): Promise<number> {
-  if (text.length === 0) return 0;
+  if (!chunks.some((chunk) => chunk.length > 0)) return 0;
   const stream = client.query(copyFrom(statement));
   // 'finish' comes once the server has taken every row; a refused row or a lost connection is
-  // an 'error', which `once` rejects with.
+  // an 'error', which `once` rejects with (awaited below, after the last chunk).
   const finished = once(stream, 'finish');
-  stream.end(text);
+  finished.catch(() => undefined);
+  for (const chunk of chunks) {
+    if (stream.errored || stream.destroyed) break;
+    if (chunk.length === 0) continue;
+    if (!stream.write(chunk)) {
+      await Promise.race([once(stream, 'drain'), finished]);
+    }
+  }
+  if (!stream.errored && !stream.destroyed) stream.end();
   await finished;
   return stream.rowCount;
 }

@@ -399,13 +399,14 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
       params,
     );
   }
-  let entries = '';
-  let topLives = '';
+  // One chunk of COPY text per ranking, sent in turn, never joined into one string.
+  const entries: string[] = [];
+  const topLives: string[] = [];
   const loaded = loads.map((load, index) => {
     const snapshotId = snapshots[index]?.id ?? '';
-    entries += entryCopyLines(load.ranking, snapshotId, load.bounds.start);
+    entries.push(entryCopyLines(load.ranking, snapshotId, load.bounds.start));
     const lives = topLiveCopyLines(load.ranking, snapshotId, load.bounds.start);
-    topLives += lives.text;
+    topLives.push(lives.text);
     return { snapshotId, entries: load.ranking.entries.length, topLives: lives.rows };
   });
   await copyIn(tx, ENTRIES_COPY, entries);

@@ -35,7 +35,7 @@ const RAW_PAGES_COPY = `COPY fastmoss.raw_pages
  * would be escaped here and parsed again by the server.
  */
 export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]): Promise<void> {
-  let text = '';
+  const chunks: string[] = [];
   for (const { key, bounds, pages, runId } of rankings) {
     // period_start, the partition key, keeps the delete to the ranking's month.
     await tx.query(
@@ -54,10 +54,15 @@ export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]):
       bounds.end,
     ].join('\t');
     for (const page of pages) {
-      text += `${keyFields}\t${page.page}\t${copyText(page.requestId)}\t${page.status}\t${page.attempts}\t${page.receivedAt.toISOString()}\t${copyText(page.body)}\t${page.pagesize}\t${copyNumber(runId)}\n`;
+      // The body as its own chunk: sent as it is, not copied into the line around it.
+      chunks.push(
+        `${keyFields}\t${page.page}\t${copyText(page.requestId)}\t${page.status}\t${page.attempts}\t${page.receivedAt.toISOString()}\t`,
+        copyText(page.body),
+        `\t${page.pagesize}\t${copyNumber(runId)}\n`,
+      );
     }
   }
-  await copyIn(tx, RAW_PAGES_COPY, text);
+  await copyIn(tx, RAW_PAGES_COPY, chunks);
 }
 
 export interface ArchivedRanking {
