@@ -145,16 +145,41 @@ export function compareDecimalText(a: string, b: string): number {
   return negA ? -magnitude : magnitude;
 }
 
+/** Where the whole digits of a decimal text end: at its point, or at its end. */
+function wholeEnd(text: string): number {
+  const point = text.indexOf('.');
+  return point < 0 ? text.length : point;
+}
+
+/** Index of the first whole digit that is not a leading zero (`end` when all are zeros). */
+function significantStart(text: string, end: number): number {
+  let at = 0;
+  while (at < end && text.charCodeAt(at) === ZERO) at++;
+  return at;
+}
+
+/** Compares two unsigned decimal texts digit by digit, with no string built (it runs per row). */
 function compareMagnitude(a: string, b: string): number {
-  const [wholeA = '', fracA = ''] = a.split('.');
-  const [wholeB = '', fracB = ''] = b.split('.');
-  const intA = wholeA.replace(/^0+/, '');
-  const intB = wholeB.replace(/^0+/, '');
-  if (intA.length !== intB.length) return intA.length - intB.length;
-  if (intA !== intB) return intA < intB ? -1 : 1;
-  const width = Math.max(fracA.length, fracB.length);
-  const paddedA = fracA.padEnd(width, '0');
-  const paddedB = fracB.padEnd(width, '0');
-  if (paddedA === paddedB) return 0;
-  return paddedA < paddedB ? -1 : 1;
+  const endA = wholeEnd(a);
+  const endB = wholeEnd(b);
+  const startA = significantStart(a, endA);
+  const startB = significantStart(b, endB);
+  const lengthA = endA - startA;
+  const lengthB = endB - startB;
+  if (lengthA !== lengthB) return lengthA - lengthB;
+  for (let i = 0; i < lengthA; i++) {
+    const digitA = a.charCodeAt(startA + i);
+    const digitB = b.charCodeAt(startB + i);
+    if (digitA !== digitB) return digitA < digitB ? -1 : 1;
+  }
+  // The fractions, the shorter padded with zeros.
+  const fractionA = Math.min(endA + 1, a.length);
+  const fractionB = Math.min(endB + 1, b.length);
+  const width = Math.max(a.length - fractionA, b.length - fractionB);
+  for (let i = 0; i < width; i++) {
+    const digitA = fractionA + i < a.length ? a.charCodeAt(fractionA + i) : ZERO;
+    const digitB = fractionB + i < b.length ? b.charCodeAt(fractionB + i) : ZERO;
+    if (digitA !== digitB) return digitA < digitB ? -1 : 1;
+  }
+  return 0;
 }

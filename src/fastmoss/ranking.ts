@@ -253,10 +253,7 @@ export function checkRankingPages(key: RankingKey, pages: CheckedPage[]): Rankin
     page.entries.forEach((entry, index) => {
       const rank = firstRank + index;
       checkEntry(key, label, page.page, index, rank, entry, entries, seenUids);
-      if (rank > entries.length) {
-        const { wireRank: _unused, ...rest } = entry;
-        entries.push({ rank, ...rest });
-      }
+      if (rank > entries.length) entries.push(rankedEntry(rank, entry));
     });
   }
   const last = pages.reduce<CheckedPage | undefined>(
@@ -267,6 +264,21 @@ export function checkRankingPages(key: RankingKey, pages: CheckedPage[]): Rankin
     throw invalid(label, missingPage(entries.length, last), 'this page was never received');
   }
   return entries;
+}
+
+/** The wire row as the ranking's entry at `rank`, built field by field (no rest spread per row). */
+function rankedEntry(rank: number, entry: WireEntry): RankingEntry {
+  return {
+    rank,
+    creator: entry.creator,
+    saleProductCount: entry.saleProductCount,
+    liveUnitsSold: entry.liveUnitsSold,
+    liveGmv: entry.liveGmv,
+    liveUsdGmv: entry.liveUsdGmv,
+    currency: entry.currency,
+    liveCount: entry.liveCount,
+    topLives: entry.topLives,
+  };
 }
 
 /** The page, at `like`'s size, that holds the rank after `received`. */

@@ -319,3 +319,27 @@ describe('compareDecimalText', () => {
     expect(compareDecimalText('90071992547409930.01', '90071992547409930.02')).toBeLessThan(0);
   });
 });
+
+describe('compareDecimalText over generated amounts', () => {
+  /** The oracle: both scaled to one fraction width, compared as BigInts. */
+  function exactSign(a: string, b: string): number {
+    const [wholeA = '', fractionA = ''] = a.split('.');
+    const [wholeB = '', fractionB = ''] = b.split('.');
+    const width = Math.max(fractionA.length, fractionB.length);
+    const scaledA = BigInt(wholeA + fractionA.padEnd(width, '0'));
+    const scaledB = BigInt(wholeB + fractionB.padEnd(width, '0'));
+    return scaledA === scaledB ? 0 : scaledA < scaledB ? -1 : 1;
+  }
+
+  it('orders 20,000 pairs as exact arithmetic does, signs, zeros and long digits included', () => {
+    const random = seeded(3);
+    const amount = () => toDecimalText(numberToken(random)) ?? '0';
+    for (let run = 0; run < 20_000; run++) {
+      const a = amount();
+      // Near neighbours too: the same digits with a zero more, or one digit changed.
+      const b = random() < 0.3 ? (a.includes('.') ? `${a}0` : `${a}.0`) : amount();
+      expect(Math.sign(compareDecimalText(a, b)) || 0, `${a} vs ${b}`).toBe(exactSign(a, b));
+      expect(Math.sign(compareDecimalText(b, a)) || 0, `${b} vs ${a}`).toBe(exactSign(b, a));
+    }
+  });
+});
