@@ -3,6 +3,7 @@ import { backfill } from './commands/backfill.ts';
 import { demo } from './commands/demo.ts';
 import { EXIT, type ExitCode } from './commands/exit-codes.ts';
 import { grantReaderCommand } from './commands/grant-reader.ts';
+import { limitHeapGrowth } from './commands/heap-growth.ts';
 import { migrate } from './commands/migrate.ts';
 import { packageVersion } from './commands/package-version.ts';
 import { type RebuildFlags, rebuild } from './commands/rebuild.ts';
@@ -218,6 +219,7 @@ program
   .action(action((role: string) => grantReaderCommand(loadConfig(), role)));
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
