@@ -1,7 +1,7 @@
 import type { FetchedRanking, IdString, RankedCreator } from '../domain/ranking.ts';
 import type { IsoDate, PeriodBounds } from '../plan/periods.ts';
 import { copyNumber, copyText } from './copy-in.ts';
-import { compareIds, stripNul } from './ranking-rows.ts';
+import { sortIds, stripNul } from './ranking-rows.ts';
 
 /*
  * The dimension rows of a batch of rankings, merged: one row per creator, live stream and
@@ -127,8 +127,8 @@ export function mergeDimensionRows(rankings: readonly DatedRanking[]): Dimension
   return {
     creatorCategories: sortedValues(categories, (a, b) => a - b),
     productCategoryIds: [...productCategoryIds].sort((a, b) => a - b),
-    creators: sortedValues(creators, compareIds),
-    liveStreams: sortedValues(lives, compareIds),
+    creators: sortIds(creators.keys()).map((uid) => creators.get(uid) as CreatorRow),
+    liveStreams: sortIds(lives.keys()).map((roomId) => lives.get(roomId) as LiveStreamRow),
   };
 }
 

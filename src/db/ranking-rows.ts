@@ -79,6 +79,22 @@ export function compareIds(a: IdString, b: IdString): number {
 }
 
 /**
+ * `ids` in `compareIds` order, as a new array: grouped by length, each group by the built-in
+ * sort's own string order (no comparator called per pair: ~4,000 ids a batch, nearly all 19
+ * digits long).
+ */
+export function sortIds(ids: Iterable<IdString>): IdString[] {
+  const byLength = new Map<number, IdString[]>();
+  for (const id of ids) {
+    const group = byLength.get(id.length);
+    if (group) group.push(id);
+    else byLength.set(id.length, [id]);
+  }
+  const lengths = [...byLength.keys()].sort((a, b) => a - b);
+  return lengths.flatMap((length) => (byLength.get(length) ?? []).sort());
+}
+
+/**
  * One row per id, the last occurrence winning, ordered by id. ON CONFLICT cannot touch one row
  * twice in a statement, and a fixed order makes concurrent loads lock shared rows in the same
  * sequence, so they queue instead of deadlocking.

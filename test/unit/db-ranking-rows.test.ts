@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankingRows, stripNul } from '../../src/db/ranking-rows.ts';
+import { compareIds, rankingRows, sortIds, stripNul } from '../../src/db/ranking-rows.ts';
 import { makeRanking } from '../support/rankings.ts';
 
 describe('rankingRows', () => {
@@ -52,5 +52,29 @@ describe('stripNul', () => {
   it('removes U+0000 and nothing else', () => {
     expect(stripNul('a\u0000b\u0000')).toBe('ab');
     expect(stripNul('✨ 美妆 \u0001')).toBe('✨ 美妆 \u0001');
+  });
+});
+
+describe('sortIds', () => {
+  it('orders generated ids of every length as compareIds does, numerically', () => {
+    let state = 5;
+    const random = () => {
+      state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+      return state / 2 ** 32;
+    };
+    for (let run = 0; run < 50; run++) {
+      const ids = new Set<string>();
+      for (let i = 0; i < 300; i++) {
+        const length = random() < 0.8 ? 19 : 1 + Math.floor(random() * 20);
+        let id = String(1 + Math.floor(random() * 9));
+        while (id.length < length) id += String(Math.floor(random() * 10));
+        ids.add(id);
+      }
+      const sorted = sortIds(ids);
+      expect(sorted).toEqual([...ids].sort(compareIds));
+      const asBigInts = sorted.map(BigInt);
+      expect(asBigInts.every((id, i) => i === 0 || (asBigInts[i - 1] ?? id) < id)).toBe(true);
+    }
+    expect(sortIds([])).toEqual([]);
   });
 });
