@@ -76,6 +76,10 @@ function recordClientEvent(event: FastmossEvent, metrics: Metrics, logger: Logge
     case 'limiter-wait':
       metrics.limiterWaited(event.waitedMs / 1000);
       break;
+    case 'start-missed':
+      // A busy machine: the request waits for a new start; nothing was sent.
+      logger.debug({ ranking: event.label, page: event.page }, 'start missed, not sent');
+      break;
     case 'token-renewed':
       logger.info(
         { via: event.via, expiresInSeconds: event.expiresInSeconds },
@@ -132,7 +136,10 @@ export async function openRuntime(
             recordClientEvent(event, metrics, logger);
           },
           startGate: {
-            waitForStart: async () => budget?.waitForStart(),
+            waitForStart: async () => {
+              if (!budget) throw new Error('the API budget is not open yet');
+              return budget.waitForStart();
+            },
             slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
           },
         });

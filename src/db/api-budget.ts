@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
-import type { RequestStartGate } from '../fastmoss/limiter.ts';
+import {
+  type RequestStartGate,
+  START_TOLERANCE_MS,
+  type StartPermit,
+} from '../fastmoss/limiter.ts';
 import { retryOnConnectionLoss } from './connection-retry.ts';
 
 /*
@@ -16,7 +20,11 @@ import { retryOnConnectionLoss } from './connection-retry.ts';
  * A moment is only as good as the process's punctuality: one that starts late (a busy event
  * loop, a slow reply) followed by another process's punctual start would put two starts closer
  * than a spacing. So the gate converts the moment to its own clock, never early, and a start
- * that would be more than MAX_LATENESS_MS late gives its moment up and reserves a new one.
+ * that would be more than MAX_LATENESS_MS late gives its moment up and reserves a new one. The
+ * lateness counts where the request's first byte is written (the permit is checked again there:
+ * on a starved machine the dispatch after the gate can take longer than the whole tolerance), and
+ * counts the conversion's own uncertainty: the clock offset is only known to within the fastest
+ * round trip seen, and a start late on the database's clock by that much is late all the same.
  *
  * With a spend cap (fastmoss.api_daily_calls, ETL_MAX_CALLS_PER_DAY) each start is reserved
  * alone and the same statement counts it against the day's cap: FastMoss charges per call, so
@@ -27,8 +35,18 @@ import { retryOnConnectionLoss } from './connection-retry.ts';
  * same 5% margin as the in-process limiter (DEFAULT_RATE_WINDOW_MS), so neither caps the other. */
 export const SHARED_WINDOW_MS = 1_050;
 
-/** How late a start may be on its reserved moment before the moment is given up. */
-export const MAX_LATENESS_MS = 25;
+/**
+ * How late a start may be on its reserved moment, on the database's clock, before the moment is
+ * given up: the tolerance at the socket every start keeps (START_TOLERANCE_MS).
+ */
+export const MAX_LATENESS_MS = START_TOLERANCE_MS;
+
+/**
+ * The least lateness a start is allowed on our own clock, however uncertain the offset: with a
+ * database whose fastest round trip is longer than MAX_LATENESS_MS, moments could otherwise never
+ * be met. Starts may then be up to that round trip late on the database's clock.
+ */
+const MIN_LOCAL_TOLERANCE_MS = 5;
 
 export interface ReservedStart {
   /** The reserved moment, in ms since the epoch on the database's clock. */
@@ -54,6 +72,7 @@ export async function reserveCountedStart(
   api: string,
   spacingMs: number,
   spend: { count: boolean; maxCallsPerDay: number | null },
+  leadMs = 0,
 ): Promise<ReservedStart | RefusedStart> {
   const result = await db.query<{
     slot_ms: number | null;
@@ -69,16 +88,17 @@ export async function reserveCountedStart(
        RETURNING calls),
      slot AS (
        INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
-       SELECT $1, clock_timestamp() + make_interval(secs => $2::float8 / 1000)
+       SELECT $1, clock_timestamp() + make_interval(secs => ($5::float8 + $2::float8) / 1000)
         WHERE NOT $3::boolean OR EXISTS (SELECT 1 FROM spend)
        ON CONFLICT (api) DO UPDATE
-         SET next_start_at = greatest(b.next_start_at, clock_timestamp())
+         SET next_start_at = greatest(b.next_start_at,
+                                      clock_timestamp() + make_interval(secs => $5::float8 / 1000))
                              + make_interval(secs => $2::float8 / 1000)
        RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2)::float8 AS slot_ms)
      SELECT (SELECT slot_ms FROM slot) AS slot_ms,
             (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms,
             (SELECT to_char(day, 'YYYY-MM-DD') FROM today) AS day`,
-    [api, spacingMs, spend.count, spend.maxCallsPerDay],
+    [api, spacingMs, spend.count, spend.maxCallsPerDay, leadMs],
   );
   const row = result.rows[0];
   if (!row) throw new Error('the api_budget upsert returned no row');
@@ -116,23 +136,26 @@ export function blockSize(rps: number): number {
 
 /**
  * Reserves the next `count` starts of `api`, `spacingMs` apart, counting no call; `slotMs` is
- * the first of them. One statement, whatever `count`.
+ * the first of them. One statement, whatever `count`. When the budget is idle, the first is
+ * `leadMs` from now rather than now, so the reply can arrive before its moment has gone by.
  */
 export async function reserveRequestStarts(
   db: BudgetDatabase,
   api: string,
   spacingMs: number,
   count: number,
+  leadMs = 0,
 ): Promise<ReservedStart> {
   const result = await db.query<{ slot_ms: number; database_now_ms: number }>(
     `INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
-     VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * $3 / 1000))
+     VALUES ($1, clock_timestamp() + make_interval(secs => ($4::float8 + $2::float8 * $3) / 1000))
      ON CONFLICT (api) DO UPDATE
-       SET next_start_at = greatest(b.next_start_at, clock_timestamp())
+       SET next_start_at = greatest(b.next_start_at,
+                                    clock_timestamp() + make_interval(secs => $4::float8 / 1000))
                            + make_interval(secs => $2::float8 * $3 / 1000)
      RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2::float8 * $3)::float8 AS slot_ms,
                (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms`,
-    [api, spacingMs, count],
+    [api, spacingMs, count, leadMs],
   );
   const row = result.rows[0];
   if (!row) throw new Error('the api_budget upsert returned no row');
@@ -174,23 +197,55 @@ export async function holdRequestStarts(
 }
 
 const OFFSET_SAMPLES = 50;
+/** Round trips the lead of a reservation is taken from, the most recent. */
+const LEAD_SAMPLES = 5;
+/** The most a reservation leads now by, however slow the replies. */
+const MAX_LEAD_MS = 100;
 
 /**
- * How far the database's clock is ahead of ours, estimated from replies: each reply was sent
- * before we read it, so `databaseNow - ourNow` never overestimates the offset, and the largest
- * recent sample (the least delayed reply) is the best estimate. A moment converted with it is
- * never early. Recent samples only, so clock drift and adjustments are followed.
+ * How far the database's clock is ahead of ours, bounded from replies: the database read its
+ * clock between our sending the statement (`sentAt`) and our reading the reply (`readAt`), so
+ * the offset lies between `databaseNow - readAt` and `databaseNow - sentAt`. The largest recent
+ * lower bound and the smallest recent upper bound (those of the least delayed replies) are the
+ * tightest. A moment converted with the lower bound is never early; it can be late on the
+ * database's clock by up to the bounds' gap, which `uncertainty` says. Recent samples only, so
+ * clock drift and adjustments are followed.
  */
 class ClockOffset {
-  private readonly samples: number[] = [];
+  private readonly lower: number[] = [];
+  private readonly upper: number[] = [];
 
-  observe(sample: number): void {
-    this.samples.push(sample);
-    if (this.samples.length > OFFSET_SAMPLES) this.samples.shift();
+  observe(sentAt: number, databaseNow: number, readAt: number): void {
+    this.lower.push(databaseNow - readAt);
+    this.upper.push(databaseNow - sentAt);
+    if (this.lower.length > OFFSET_SAMPLES) this.lower.shift();
+    if (this.upper.length > OFFSET_SAMPLES) this.upper.shift();
   }
 
+  /**
+   * How long the last few replies took from the statement's send to our reading it, the most of
+   * them: how far ahead a moment is reserved so that the reply comes before it.
+   */
+  get recentRoundTrip(): number {
+    let most = 0;
+    for (
+      let index = Math.max(0, this.lower.length - LEAD_SAMPLES);
+      index < this.lower.length;
+      index++
+    ) {
+      most = Math.max(most, (this.upper[index] ?? 0) - (this.lower[index] ?? 0));
+    }
+    return most;
+  }
+
+  /** The offset to convert with: never more than the true one. */
   get value(): number {
-    return Math.max(...this.samples);
+    return Math.max(...this.lower);
+  }
+
+  /** How much more than `value` the true offset may be (0 when a clock step crossed the bounds). */
+  get uncertainty(): number {
+    return Math.max(0, Math.min(...this.upper) - this.value);
   }
 }
 
@@ -216,23 +271,44 @@ export function sharedStartGate(
   const offset = new ClockOffset();
   const maxCallsPerDay = options.maxCallsPerDay ?? null;
   const block = options.block ?? blockSize(options.rps);
-  /** Moments reserved without a cap and not handed out yet, on our clock, earliest first. */
+  /** Moments reserved without a cap and not handed out yet, on the database's clock, earliest first. */
   const moments: number[] = [];
   let reserving: Promise<void> | undefined;
+  /** How far ahead of now an idle budget's next moment is reserved: a recent round trip. */
+  const lead = () => Math.min(MAX_LEAD_MS, offset.recentRoundTrip);
+  /** A moment on the database's clock converted to ours, with the latest offset: never early. */
+  const localMoment = (slotMs: number) => slotMs - offset.value;
+  /**
+   * Leave to start at `slotMs` (the database's clock), checked again right before the write: at
+   * most MAX_LATENESS_MS late however much more than its estimate the offset is, or, when the
+   * offset is that uncertain, at most MIN_LOCAL_TOLERANCE_MS late on the estimate.
+   */
+  const permitFor = (slotMs: number): StartPermit => ({
+    onTime: () =>
+      now() - localMoment(slotMs) <=
+      Math.max(MIN_LOCAL_TOLERANCE_MS, MAX_LATENESS_MS - offset.uncertainty),
+  });
+  const observed = async <T extends ReservedStart | RefusedStart>(
+    reserve: () => Promise<T>,
+  ): Promise<T> => {
+    const sentAt = now();
+    const reserved = await reserve();
+    if ('databaseNowMs' in reserved) offset.observe(sentAt, reserved.databaseNowMs, now());
+    return reserved;
+  };
   const reserveBlock = async () => {
     // A lost connection (a Postgres restart) delays the request instead of failing its ranking.
     const reserved = await retryOnConnectionLoss(() =>
-      reserveRequestStarts(pool, options.api, spacingMs, block),
+      observed(() => reserveRequestStarts(pool, options.api, spacingMs, block, lead())),
     );
-    offset.observe(reserved.databaseNowMs - now());
     for (let index = 0; index < block; index++) {
-      moments.push(reserved.slotMs + index * spacingMs - offset.value);
+      moments.push(reserved.slotMs + index * spacingMs);
     }
   };
-  const waitForBlockMoment = async () => {
+  const waitForBlockMoment = async (): Promise<StartPermit> => {
     for (;;) {
-      const startAt = moments.shift();
-      if (startAt === undefined) {
+      const slotMs = moments.shift();
+      if (slotMs === undefined) {
         reserving ??= reserveBlock().finally(() => {
           reserving = undefined;
         });
@@ -240,10 +316,11 @@ export function sharedStartGate(
         continue;
       }
       // Too late already: the moment is given up, as it would be after the wait below.
-      if (now() - startAt > MAX_LATENESS_MS) continue;
-      const waitMs = startAt - now();
+      const permit = permitFor(slotMs);
+      if (!permit.onTime()) continue;
+      const waitMs = localMoment(slotMs) - now();
       if (waitMs > 0) await sleep(waitMs);
-      if (now() - startAt <= MAX_LATENESS_MS) return;
+      if (permit.onTime()) return permit;
     }
   };
   return {
@@ -253,16 +330,17 @@ export function sharedStartGate(
         // A lost connection (a Postgres restart) delays the request instead of failing its
         // ranking; a count taken just before the loss may then be taken twice, erring low.
         const reserved = await retryOnConnectionLoss(() =>
-          reserveCountedStart(pool, options.api, spacingMs, { count, maxCallsPerDay }),
+          observed(() =>
+            reserveCountedStart(pool, options.api, spacingMs, { count, maxCallsPerDay }, lead()),
+          ),
         );
         if ('capReached' in reserved) {
           throw new DailyCallCapError(reserved.capReached.cap, reserved.capReached.day);
         }
-        offset.observe(reserved.databaseNowMs - now());
-        const startAt = reserved.slotMs - offset.value;
-        const waitMs = startAt - now();
+        const permit = permitFor(reserved.slotMs);
+        const waitMs = localMoment(reserved.slotMs) - now();
         if (waitMs > 0) await sleep(waitMs);
-        if (now() - startAt <= MAX_LATENESS_MS) return;
+        if (permit.onTime()) return permit;
       }
     },
     slowDown: async (delayMs) => {

@@ -23,7 +23,12 @@ import {
   type TransientReason,
   UnreachableError,
 } from './errors.ts';
-import { RequestLimiter, type RequestStartGate } from './limiter.ts';
+import {
+  RequestLimiter,
+  type RequestStartGate,
+  type StartPermit,
+  UNPACED_START,
+} from './limiter.ts';
 import {
   type AuthorizedRequest,
   bearerAuth,
@@ -48,6 +53,7 @@ import {
   ReachabilityStreak,
   UNREACHABLE_RANKINGS_TO_STOP,
 } from './run-stop-streaks.ts';
+import { MissedStartError, writeOnTime } from './send-on-time.ts';
 import {
   signedAuth,
   type TokenCall,
@@ -129,6 +135,11 @@ export type FastmossEvent =
     } & RequestMeta)
   | ({ type: 'request-skipped'; message: string } & RequestMeta)
   | { type: 'limiter-wait'; waitedMs: number }
+  /**
+   * A start was missed: its connection was ready too long after its moment (a busy machine), so
+   * nothing was sent and the request waits for a new start. Not a call, not an attempt.
+   */
+  | ({ type: 'start-missed' } & RequestMeta)
   /** Signed mode obtained (`token`) or refreshed (`refreshToken`) its access token. */
   | ({ type: 'token-renewed' } & TokenRenewal);
 
@@ -250,20 +261,30 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   }
 
   async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+    for (;;) {
+      const sent = await attemptOnTime(body, meta, where, attemptNo);
+      if (sent !== 'missed') return sent;
+      // Nothing was written (no call made): the request waits for a new start.
+    }
+  }
+
+  /** One try at starting the request; 'missed' if its start permit expired before the write. */
+  async function attemptOnTime(body: string, meta: RequestMeta, where: string, attemptNo: number) {
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
-    const release = await limiter.acquire();
+    const { release, permit: limiterPermit } = await limiter.acquire();
     let authorized: AuthorizedRequest;
+    let permit: StartPermit;
     try {
-      await options.startGate?.waitForStart();
+      // With a shared gate, its moment is the one the start must keep.
+      permit = (await options.startGate?.waitForStart()) ?? limiterPermit;
       // After the slot is taken, so the timestamp and token are fresh when the request leaves.
       authorized = await auth.authorize(TOP_CREATOR_PATH, body);
     } catch (error) {
       release();
       throw error;
     }
-    emit({ type: 'request-started', attempt: attemptNo, ...meta });
-    const startedAt = performance.now();
+    let startedAt = performance.now();
     const context = { where, page: meta.page, label: meta.label, redact, credentials };
     let verdict: ReturnType<typeof classifyResponse>;
     let status: number | undefined;
@@ -271,7 +292,11 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
       const query = authorized.query.toString();
-      const response = await pool.request({
+      const onWrite = () => {
+        startedAt = performance.now();
+        emit({ type: 'request-started', attempt: attemptNo, ...meta });
+      };
+      const response = await pool.compose(writeOnTime(permit, onWrite)).request({
         path: `${prefix}${TOP_CREATOR_PATH}${query === '' ? '' : `?${query}`}`,
         method: 'POST',
         headers: {
@@ -294,6 +319,10 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         context,
       );
     } catch (error) {
+      if (error instanceof MissedStartError) {
+        emit({ type: 'start-missed', ...meta });
+        return 'missed' as const;
+      }
       const cause = deadline.aborted ? deadline.reason : error;
       verdict = { ok: false, error: classifyTransportError(cause, context, timeoutMs) };
     } finally {
@@ -528,11 +557,22 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
 
   /** Signed mode's token calls: through the shared budget, unsigned, one try each. */
   async function tokenCall(tokenPath: string, body: string): Promise<TokenCallAnswer> {
-    await options.startGate?.waitForStart();
+    for (;;) {
+      const permit = (await options.startGate?.waitForStart()) ?? UNPACED_START;
+      const answer = await tokenCallOnTime(tokenPath, body, permit);
+      if (answer !== 'missed') return answer;
+    }
+  }
+
+  async function tokenCallOnTime(
+    tokenPath: string,
+    body: string,
+    permit: StartPermit,
+  ): Promise<TokenCallAnswer | 'missed'> {
     const where = `POST ${tokenPath}`;
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await pool.request({
+      const response = await pool.compose(writeOnTime(permit, () => {})).request({
         path: `${prefix}${tokenPath}`,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -541,6 +581,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       });
       return { status: response.statusCode, bodyText: await response.body.text() };
     } catch (error) {
+      if (error instanceof MissedStartError) return 'missed';
       const cause = deadline.aborted ? deadline.reason : error;
       throw classifyTransportError(cause, { where, page: undefined, redact }, timeoutMs);
     }

@@ -1,11 +1,37 @@
 /**
+ * How late a request's first byte may be written after the moment its start was granted. A start
+ * is paced by the moment it was granted, but its bytes leave later: after the grant come the
+ * request's signature, undici's dispatch and, for a new connection, the connect, and on a starved
+ * machine each of those waits for the CPU. Two starts granted a spacing apart can then be written
+ * almost together, and the server sees more than `rps` in a second. So the client checks the
+ * permit right before the write (see send-on-time.ts) and, past this, sends nothing and asks for a
+ * new start. Spacings hold at the socket to within this much, out of the 5% margin of the
+ * 1,050 ms windows (50 ms over a window); the rest absorbs delays on the way to the server.
+ */
+export const START_TOLERANCE_MS = 15;
+
+/**
+ * Leave to start one request, checked again right before its first byte is written: a start the
+ * machine delayed past its tolerance is not sent at all (no call is made) and a new one is asked
+ * for, so late starts never bunch up behind punctual ones at the server.
+ */
+export interface StartPermit {
+  /** True while the request may still be written now. */
+  onTime(): boolean;
+}
+
+/** A permit for a start whose moment no one keeps: always on time. */
+export const UNPACED_START: StartPermit = { onTime: () => true };
+
+/**
  * A budget of request starts shared beyond this process (e.g. by every worker on one database).
  * `waitForStart` resolves when one more request may start now; the client calls it once per
  * attempt, after its own RequestLimiter has admitted the attempt, so a slot of the shared budget
- * is never held by a request still waiting for a local concurrency slot.
+ * is never held by a request still waiting for a local concurrency slot. When a gate is given, its
+ * permit, not the limiter's, decides whether the request may still be written.
  */
 export interface RequestStartGate {
-  waitForStart(): Promise<void>;
+  waitForStart(): Promise<StartPermit>;
   /**
    * FastMoss said "access frequency limit exceeded": no request of any process sharing the gate
    * starts within the next `delayMs`. Optional; a gate without it slows only this client.
@@ -15,6 +41,13 @@ export interface RequestStartGate {
 
 /** Gives back the concurrency slot taken by `acquire`. Idempotent. */
 export type ReleaseSlot = () => void;
+
+/** An admitted start: its concurrency slot, and leave to write it within the tolerance. */
+export interface LimiterGrant {
+  release: ReleaseSlot;
+  /** On time until START_TOLERANCE_MS (or the `toleranceMs` option) after the grant. */
+  permit: StartPermit;
+}
 
 export interface RequestLimiterOptions {
   /** Most request starts in any window of `windowMs`. */
@@ -29,20 +62,25 @@ export interface RequestLimiterOptions {
    */
   burst?: number;
   now?: () => number;
+  /** How late after its grant a start may still be written; default START_TOLERANCE_MS. */
+  toleranceMs?: number;
   /** Called when a start had to wait for a slot or for the window; `waitedMs` > 0. */
   onWait?: (waitedMs: number) => void;
 }
 
 interface Waiter {
   enqueuedAt: number;
-  grant: (release: ReleaseSlot) => void;
+  grant: (grant: LimiterGrant) => void;
 }
 
 /**
  * Admits request starts, first come first served: never more than `rps` in ANY window of
  * `windowMs` (a sliding log of the last `burst` start times, not a refilling bucket, which would
  * let a full bucket plus its refill put 2x rps into one second), and never more than
- * `concurrency` in flight. One per client, shared by every request and retry.
+ * `concurrency` in flight. One per client, shared by every request and retry. The pacing is of
+ * grants; a grant's permit keeps it at the socket: a start written more than the tolerance after
+ * its grant is not written (the client asks again, and the missed grant stays in the log, erring
+ * slow), so any `rps + 1` writes span at least `windowMs` less the tolerance.
  */
 export class RequestLimiter {
   /** Starts allowed per (shortened) window. */
@@ -50,6 +88,7 @@ export class RequestLimiter {
   private readonly concurrency: number;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly toleranceMs: number;
   private readonly onWait: ((waitedMs: number) => void) | undefined;
   /** Start times of the last `capacity` admitted requests, oldest first. */
   private readonly recentStarts: number[] = [];
@@ -65,11 +104,15 @@ export class RequestLimiter {
     this.concurrency = Math.floor(options.concurrency);
     this.windowMs = ((options.windowMs ?? 1000) * this.capacity) / options.rps;
     this.now = options.now ?? (() => performance.now());
+    this.toleranceMs = options.toleranceMs ?? START_TOLERANCE_MS;
     this.onWait = options.onWait;
   }
 
-  /** Resolves when this request may start; call the returned function when it has finished. */
-  acquire(): Promise<ReleaseSlot> {
+  /**
+   * Resolves when this request may start; call the grant's `release` when it has finished, and
+   * check its permit right before writing the request.
+   */
+  acquire(): Promise<LimiterGrant> {
     return new Promise((grant) => {
       this.queue.push({ enqueuedAt: this.now(), grant });
       this.pump();
@@ -96,7 +139,11 @@ export class RequestLimiter {
       this.inFlight += 1;
       const waited = now - waiter.enqueuedAt;
       if (waited > 0.5) this.onWait?.(Math.round(waited));
-      waiter.grant(this.releaser());
+      const grantedAt = now;
+      waiter.grant({
+        release: this.releaser(),
+        permit: { onTime: () => this.now() - grantedAt <= this.toleranceMs },
+      });
     }
   }
 

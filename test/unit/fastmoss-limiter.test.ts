@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RequestLimiter } from '../../src/fastmoss/limiter.ts';
+import { RequestLimiter, START_TOLERANCE_MS } from '../../src/fastmoss/limiter.ts';
 
 function maxInWindow(times: number[], windowMs: number): number {
   let most = 0;
@@ -27,7 +27,7 @@ describe('RequestLimiter', () => {
     });
     const starts: number[] = [];
     const take = async () => {
-      const release = await limiter.acquire();
+      const { release } = await limiter.acquire();
       starts.push(Date.now());
       release();
     };
@@ -45,7 +45,7 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ rps: 4, concurrency: 100, now: () => Date.now() });
     const starts: number[] = [];
     const all = Array.from({ length: 6 }, async () => {
-      (await limiter.acquire())();
+      (await limiter.acquire()).release();
       starts.push(Date.now());
     });
     await vi.advanceTimersByTimeAsync(10_000);
@@ -64,7 +64,7 @@ describe('RequestLimiter', () => {
     const releases: Array<() => void> = [];
     let granted = 0;
     for (let i = 0; i < 5; i += 1) {
-      void limiter.acquire().then((release) => {
+      void limiter.acquire().then(({ release }) => {
         granted += 1;
         releases.push(release);
       });
@@ -82,7 +82,7 @@ describe('RequestLimiter', () => {
     const limiter = new RequestLimiter({ rps: 0.5, concurrency: 4, now: () => Date.now() });
     const starts: number[] = [];
     const all = Array.from({ length: 3 }, async () => {
-      (await limiter.acquire())();
+      (await limiter.acquire()).release();
       starts.push(Date.now());
     });
     await vi.advanceTimersByTimeAsync(10_000);
@@ -98,10 +98,32 @@ describe('RequestLimiter', () => {
       now: () => Date.now(),
       onWait: (ms) => waits.push(ms),
     });
-    (await limiter.acquire())();
+    (await limiter.acquire()).release();
     const second = limiter.acquire();
     await vi.advanceTimersByTimeAsync(1000);
-    (await second)();
+    (await second).release();
     expect(waits).toEqual([1000]);
+  });
+
+  it('gives each start a permit that expires START_TOLERANCE_MS after its grant', async () => {
+    const limiter = new RequestLimiter({ rps: 5, concurrency: 2, now: () => Date.now() });
+    const first = await limiter.acquire();
+    await vi.advanceTimersByTimeAsync(START_TOLERANCE_MS);
+    expect(first.permit.onTime()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    // Written now, it would follow the next grant closer than a spacing: not written at all.
+    expect(first.permit.onTime()).toBe(false);
+    first.release();
+    // The missed grant still counts: the next start waits its spacing after it, erring slow.
+    const next = limiter.acquire();
+    let granted = false;
+    void next.then(() => {
+      granted = true;
+    });
+    await vi.advanceTimersByTimeAsync(200 - START_TOLERANCE_MS - 2);
+    expect(granted).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(granted).toBe(true);
+    expect((await next).permit.onTime()).toBe(true);
   });
 });
