@@ -136,9 +136,9 @@ export async function openRuntime(
             recordClientEvent(event, metrics, logger);
           },
           startGate: {
-            waitForStart: async () => {
+            waitForStart: async (missed) => {
               if (!budget) throw new Error('the API budget is not open yet');
-              return budget.waitForStart();
+              return budget.waitForStart(missed);
             },
             slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
           },

@@ -324,9 +324,10 @@ export function sharedStartGate(
     }
   };
   return {
-    async waitForStart() {
+    async waitForStart(missed) {
       if (maxCallsPerDay === null) return waitForBlockMoment();
-      for (let count = true; ; count = false) {
+      // A start missed at the write was counted when it was granted: its retry is the same call.
+      for (let count = missed === undefined; ; count = false) {
         // A lost connection (a Postgres restart) delays the request instead of failing its
         // ranking; a count taken just before the loss may then be taken twice, erring low.
         const reserved = await retryOnConnectionLoss(() =>

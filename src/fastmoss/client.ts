@@ -261,15 +261,23 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   }
 
   async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+    let missed: StartPermit | undefined;
     for (;;) {
-      const sent = await attemptOnTime(body, meta, where, attemptNo);
-      if (sent !== 'missed') return sent;
+      const sent = await attemptOnTime(body, meta, where, attemptNo, missed);
+      if (!('missed' in sent)) return sent;
       // Nothing was written (no call made): the request waits for a new start.
+      missed = sent.missed;
     }
   }
 
   /** One try at starting the request; 'missed' if its start permit expired before the write. */
-  async function attemptOnTime(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+  async function attemptOnTime(
+    body: string,
+    meta: RequestMeta,
+    where: string,
+    attemptNo: number,
+    missed: StartPermit | undefined,
+  ) {
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
     const { release, permit: limiterPermit } = await limiter.acquire();
@@ -277,7 +285,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     let permit: StartPermit;
     try {
       // With a shared gate, its moment is the one the start must keep.
-      permit = (await options.startGate?.waitForStart()) ?? limiterPermit;
+      permit = (await options.startGate?.waitForStart(missed)) ?? limiterPermit;
       // After the slot is taken, so the timestamp and token are fresh when the request leaves.
       authorized = await auth.authorize(TOP_CREATOR_PATH, body);
     } catch (error) {
@@ -321,7 +329,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     } catch (error) {
       if (error instanceof MissedStartError) {
         emit({ type: 'start-missed', ...meta });
-        return 'missed' as const;
+        return { missed: permit };
       }
       const cause = deadline.aborted ? deadline.reason : error;
       verdict = { ok: false, error: classifyTransportError(cause, context, timeoutMs) };
@@ -557,10 +565,12 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
 
   /** Signed mode's token calls: through the shared budget, unsigned, one try each. */
   async function tokenCall(tokenPath: string, body: string): Promise<TokenCallAnswer> {
+    let missed: StartPermit | undefined;
     for (;;) {
-      const permit = (await options.startGate?.waitForStart()) ?? UNPACED_START;
+      const permit = (await options.startGate?.waitForStart(missed)) ?? UNPACED_START;
       const answer = await tokenCallOnTime(tokenPath, body, permit);
       if (answer !== 'missed') return answer;
+      missed = permit;
     }
   }
 

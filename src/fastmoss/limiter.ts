@@ -31,7 +31,11 @@ export const UNPACED_START: StartPermit = { onTime: () => true };
  * permit, not the limiter's, decides whether the request may still be written.
  */
 export interface RequestStartGate {
-  waitForStart(): Promise<StartPermit>;
+  /**
+   * `missed`: the permit this same request was given last and could not use in time (nothing
+   * was sent). A gate that counts calls when it grants a start must not count this one again.
+   */
+  waitForStart(missed?: StartPermit): Promise<StartPermit>;
   /**
    * FastMoss said "access frequency limit exceeded": no request of any process sharing the gate
    * starts within the next `delayMs`. Optional; a gate without it slows only this client.
