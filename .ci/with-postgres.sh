@@ -38,13 +38,17 @@ if [ ! -x "$bindir/initdb" ]; then
   if [ "$install" = true ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing postgresql-$version (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
     # postgresql-common first, told not to make and start a default cluster on port 5432 when
     # postgresql-$version is installed (as the official postgres image does).
-    apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
-    sed -ri 's/^#?\s*(create_main_cluster)\s*=.*$/\1 = false/' \
-      /etc/postgresql-common/createcluster.conf
-    apt-get install -y -qq --no-install-recommends "postgresql-$version" >/dev/null
+    if ! { apt-get update -qq &&
+      apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null &&
+      sed -ri 's/^#?\s*(create_main_cluster)\s*=.*$/\1 = false/' \
+        /etc/postgresql-common/createcluster.conf &&
+      apt-get install -y -qq --no-install-recommends "postgresql-$version" >/dev/null; }; then
+      echo "$0: apt-get could not install postgresql-$version (Debian 12 has it;" \
+        "elsewhere add the PGDG repository, apt.postgresql.org)" >&2
+      exit 2
+    fi
   fi
   if [ ! -x "$bindir/initdb" ]; then
     echo "$0: no PostgreSQL $version at $bindir: install postgresql-$version (Debian/Ubuntu," \
