@@ -18,7 +18,7 @@ import { ensurePartitions, forgetPartitions, isMissingPartitionError } from './p
 import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
 import { RANKING_KEY_COLUMNS, type RankingKeyRow, rankingKeyOf } from './ranking-key-sql.ts';
 import { stripNul } from './ranking-rows.ts';
-import { archivePages } from './raw-archive.ts';
+import { archivePages, relinkArchivedPages } from './raw-archive.ts';
 import { inTransaction } from './transaction.ts';
 
 /*
@@ -26,7 +26,7 @@ import { inTransaction } from './transaction.ts';
  * rows (categories, creators, live streams) merged and written once, in key order, only where
  * something changed (a creator's or live stream's attributes only from a period at least as
  * recent as the one they are as of); their snapshots upserted by key (a reload keeps its snapshot id); their
- * entries and top lives replaced by COPY; their pages archived; their quality flags refreshed.
+ * quality flags refreshed; their entries and top lives replaced by COPY; their pages archived.
  * Readers see each ranking's previous version or its new one, never a mix.
  */
 
@@ -381,6 +381,10 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
   await upsertCreators(tx, dimensions.creators);
   await upsertLiveStreams(tx, dimensions.liveStreams);
   const snapshots = await upsertSnapshots(tx, loads);
+  // The flags read only ranking_snapshots, so they are refreshed before any fact row is touched:
+  // the same result, and on Citus (docs/scaling.md) no reference-table write after a parallel
+  // write to the distributed facts in one transaction, which it refuses.
+  for (const load of loads) await refreshQualityFlags(tx, load.ranking.key, load.bounds);
   const replaced = snapshots.filter((s) => s.replaced).map((s) => s.id);
   if (replaced.length > 0) {
     // period_start, the partition key, keeps the deletes to the months of the batch.
@@ -411,21 +415,23 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
   });
   await copyIn(tx, ENTRIES_COPY, entries);
   await copyIn(tx, TOP_LIVES_COPY, topLives);
-  for (const load of loads) await refreshQualityFlags(tx, load.ranking.key, load.bounds);
+  const archived = loads.map((load, index) => ({
+    key: load.ranking.key,
+    bounds: load.bounds,
+    pages: load.ranking.pages,
+    runId: load.runIdText,
+    snapshotId: snapshots[index]?.id ?? '',
+  }));
   await archivePages(
     tx,
-    loads.flatMap((load) =>
-      load.ranking.pages === undefined
-        ? []
-        : [
-            {
-              key: load.ranking.key,
-              bounds: load.bounds,
-              pages: load.ranking.pages,
-              runId: load.runIdText,
-            },
-          ],
+    archived.flatMap(({ pages, ...ranking }) =>
+      pages === undefined ? [] : [{ ...ranking, pages }],
     ),
+  );
+  // A rebuild loads from pages already archived: they keep their rows, and follow the snapshot.
+  await relinkArchivedPages(
+    tx,
+    archived.filter(({ pages }) => pages === undefined),
   );
   return loaded;
 }

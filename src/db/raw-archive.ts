@@ -23,11 +23,13 @@ export interface RankingPages {
   bounds: PeriodBounds;
   pages: RawPage[];
   runId: string | null;
+  /** The snapshot the pages are loaded as (raw_pages.snapshot_id). */
+  snapshotId: string;
 }
 
 const RAW_PAGES_COPY = `COPY fastmoss.raw_pages
   (${RANKING_KEY_COLUMNS}, period_start, period_end, page, request_id, http_status, attempts,
-   received_at, body, page_size, run_id) FROM STDIN`;
+   received_at, body, page_size, run_id, snapshot_id) FROM STDIN`;
 
 /**
  * Replaces the archived pages of each ranking with its new pages. Call inside the load's
@@ -36,7 +38,7 @@ const RAW_PAGES_COPY = `COPY fastmoss.raw_pages
  */
 export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]): Promise<void> {
   const chunks: string[] = [];
-  for (const { key, bounds, pages, runId } of rankings) {
+  for (const { key, bounds, pages, runId, snapshotId } of rankings) {
     // period_start, the partition key, keeps the delete to the ranking's month.
     await tx.query(
       `DELETE FROM fastmoss.raw_pages r
@@ -58,11 +60,30 @@ export async function archivePages(tx: pg.ClientBase, rankings: RankingPages[]):
       chunks.push(
         `${keyFields}\t${page.page}\t${copyText(page.requestId)}\t${page.status}\t${page.attempts}\t${page.receivedAt.toISOString()}\t`,
         copyText(page.body),
-        `\t${page.pagesize}\t${copyNumber(runId)}\n`,
+        `\t${page.pagesize}\t${copyNumber(runId)}\t${copyNumber(snapshotId)}\n`,
       );
     }
   }
   await copyIn(tx, RAW_PAGES_COPY, chunks);
+}
+
+/**
+ * Points the archived pages of each ranking at its snapshot, where they name another (a rebuild
+ * after the snapshots were emptied gives them new ids; the pages themselves stay as they are).
+ * Call inside the load's transaction. Pages already pointing at it are not touched.
+ */
+export async function relinkArchivedPages(
+  tx: pg.ClientBase,
+  rankings: { key: RankingKey; bounds: PeriodBounds; snapshotId: string }[],
+): Promise<void> {
+  for (const { key, bounds, snapshotId } of rankings) {
+    await tx.query(
+      `UPDATE fastmoss.raw_pages r SET snapshot_id = $8::bigint
+        WHERE ${matchesRankingKey('r', 1)} AND r.period_start = $7::date
+          AND r.snapshot_id IS DISTINCT FROM $8::bigint`,
+      [...rankingKeyParams(key), bounds.start, snapshotId],
+    );
+  }
 }
 
 export interface ArchivedRanking {

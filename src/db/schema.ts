@@ -319,6 +319,10 @@ export const rawPages = fastmoss.table(
     runId: bigint('run_id', { mode: 'number' }).references(() => etlRuns.id, {
       onDelete: 'set null',
     }),
+    // The snapshot the pages were loaded as: the column Citus would distribute the archive by,
+    // co-located with the facts. No foreign key: the archive outlives its snapshots (emptying
+    // the warehouse must not empty it; `rebuild` loads from it and sets the id again).
+    snapshotId: bigint('snapshot_id', { mode: 'number' }),
   },
   (t) => [
     primaryKey({ name: 'raw_pages_pkey', columns: [t.id, t.periodStart] }),

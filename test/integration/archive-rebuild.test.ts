@@ -61,6 +61,31 @@ async function snapshotDetails(): Promise<unknown[]> {
   return rows;
 }
 
+/**
+ * Archived pages whose snapshot_id does not name the snapshot of their own ranking (NULL, a
+ * deleted snapshot's, or another ranking's).
+ */
+async function pagesOffTheirSnapshot(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM fastmoss.raw_pages r
+      WHERE NOT EXISTS (
+        SELECT 1 FROM fastmoss.ranking_snapshots s
+         WHERE s.id = r.snapshot_id AND s.region = r.region AND s.period_type = r.period_type
+           AND s.period_value = r.period_value AND s.order_field = r.order_field
+           AND s.period_start = r.period_start
+           AND s.product_category_id IS NOT DISTINCT FROM r.product_category_id
+           AND s.creator_category_id IS NOT DISTINCT FROM r.creator_category_id)`,
+  );
+  return rows[0]?.n ?? -1;
+}
+
+async function snapshotIds(): Promise<string[]> {
+  const { rows } = await db.pool.query<{ id: string }>(
+    'SELECT id FROM fastmoss.ranking_snapshots ORDER BY id',
+  );
+  return rows.map((row) => row.id);
+}
+
 async function dropNormalizedRows(): Promise<void> {
   await db.pool.query(`TRUNCATE fastmoss.ranking_top_lives, fastmoss.ranking_entries,
     fastmoss.ranking_snapshots, fastmoss.creators, fastmoss.live_streams,
@@ -97,11 +122,14 @@ describe('raw archive', () => {
       `SELECT count(*) AS n FROM fastmoss.raw_pages WHERE body LIKE '%"list":[]%'`,
     );
     expect(Number(rows[0]?.bare_uids) + Number(empty.rows[0]?.n)).toBe(pages);
+    // Each page names its ranking's snapshot (the column Citus would co-locate the archive by).
+    expect(await pagesOffTheirSnapshot()).toBe(0);
   });
 
   it('rebuild after dropping the normalized rows gives the same warehouse with zero API calls', async () => {
     const reference = await warehouseChecksum(db.pool);
     const details = await snapshotDetails();
+    const idsBefore = await snapshotIds();
     expect(reference.ranking_entries?.rows).toBeGreaterThan(0);
     await dropNormalizedRows();
     expect((await warehouseChecksum(db.pool)).ranking_snapshots?.rows).toBe(0);
@@ -120,6 +148,9 @@ describe('raw archive', () => {
     expect(simulator.counters.total).toBe(0);
     expect(await warehouseChecksum(db.pool)).toEqual(reference);
     expect(await snapshotDetails()).toEqual(details);
+    // The emptied snapshots came back with new ids, and the archived pages follow them.
+    expect(await snapshotIds()).not.toEqual(idsBefore);
+    expect(await pagesOffTheirSnapshot()).toBe(0);
   });
 
   it('rebuild --from --to rewrites only the rankings of periods in the range', async () => {
@@ -152,6 +183,9 @@ describe('raw archive', () => {
       'SELECT count(*) AS n, count(DISTINCT run_id) AS runs FROM fastmoss.raw_pages',
     );
     expect(after.rows[0]).toEqual({ n: before.rows[0]?.n, runs: '1' });
+    // Also the pages of 04-03, whose snapshots the previous test deleted: reloaded, they name
+    // the new ones.
+    expect(await pagesOffTheirSnapshot()).toBe(0);
   });
 
   it('RAW_RETENTION_DAYS deletes pages received longer ago at the end of a run, and only those', async () => {

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantReader } from '../../src/db/grant-reader.ts';
 import { MIGRATIONS_FOLDER, MIGRATIONS_SCHEMA, MIGRATIONS_TABLE } from '../../src/db/migrate.ts';
 import { runCli } from '../support/cli.ts';
 import { type TestDatabase, useEmptyDatabase, useTestDatabase } from '../support/database.ts';
+import { migrateKeeping } from '../support/migrate-partway.ts';
 
 /*
  * `status` reads, never writes: on an unmigrated or older database it says so in one line
@@ -45,32 +43,14 @@ async function migrateAllButLast(
   db: TestDatabase,
   through: 'last' | 'columns' = 'last',
 ): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-older-'));
-  try {
-    await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
-    const journalFile = path.join(folder, 'meta', '_journal.json');
-    const journal = JSON.parse(await readFile(journalFile, 'utf8')) as {
-      entries: { tag: string }[];
-    };
+  return migrateKeeping(db, async (entries) => {
+    const kept = [...entries];
     for (;;) {
-      const dropped = journal.entries.pop();
+      const dropped = kept.pop();
       if (through === 'last' || dropped === undefined || (await addsColumns(dropped.tag))) break;
     }
-    await writeFile(journalFile, JSON.stringify(journal));
-    const client = await db.pool.connect();
-    try {
-      await migrate(drizzle({ client }), {
-        migrationsFolder: folder,
-        migrationsSchema: MIGRATIONS_SCHEMA,
-        migrationsTable: MIGRATIONS_TABLE,
-      });
-    } finally {
-      client.release();
-    }
-    return journal.entries[journal.entries.length - 1]?.tag ?? '';
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+    return kept;
+  });
 }
 
 let olderTag: string;

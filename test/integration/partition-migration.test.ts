@@ -1,20 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantReader } from '../../src/db/grant-reader.ts';
 import { loadRanking } from '../../src/db/load.ts';
-import {
-  MIGRATIONS_FOLDER,
-  MIGRATIONS_SCHEMA,
-  MIGRATIONS_TABLE,
-  migrateDatabase,
-} from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/db/migrate.ts';
 import { type TestDatabase, useEmptyDatabase } from '../support/database.ts';
+import { migratePartway } from '../support/migrate-partway.ts';
 import { makeRanking, US_DAY_KEY } from '../support/rankings.ts';
 
 /*
@@ -24,36 +15,9 @@ import { makeRanking, US_DAY_KEY } from '../support/rankings.ts';
 
 const PARTITIONING = 'partitioned_facts';
 
-/**
- * Applies the committed migrations before the partitioning one, or (`through`) up to and
- * including it.
- */
-async function migrateAround(db: TestDatabase, through: boolean): Promise<void> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-prepartition-'));
-  try {
-    await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
-    const journalFile = path.join(folder, 'meta', '_journal.json');
-    const journal = JSON.parse(await readFile(journalFile, 'utf8')) as {
-      entries: { tag: string }[];
-    };
-    const at = journal.entries.findIndex((entry) => entry.tag.endsWith(PARTITIONING));
-    expect(at).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, through ? at + 1 : at);
-    await writeFile(journalFile, JSON.stringify(journal));
-    const client = await db.pool.connect();
-    try {
-      await migrate(drizzle({ client }), {
-        migrationsFolder: folder,
-        migrationsSchema: MIGRATIONS_SCHEMA,
-        migrationsTable: MIGRATIONS_TABLE,
-      });
-    } finally {
-      client.release();
-    }
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
-}
+/** The migrations before the partitioning one or, `through`, up to and including it. */
+const migrateAround = (db: TestDatabase, through: boolean) =>
+  migratePartway(db, PARTITIONING, { through });
 
 /**
  * A small warehouse in the unpartitioned shape: rankings of February (a month), March (a day and
