@@ -84,7 +84,7 @@ async function backfillPeak(
     if (kbytes === undefined) throw new Error(`no peak RSS in /usr/bin/time output: ${stderr}`);
     const seconds = (label: string) =>
       Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1] ?? Number.NaN);
-    const cpuMs = (seconds('User') + seconds('System')) * 1000;
+    const cpuMs = Math.round((seconds('User') + seconds('System')) * 1000);
     const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as unknown;
     return { rankings: dayCount * 20, peakRssMb: Number(kbytes) / 1024, cpuMs, wallMs, summary };
   } finally {

@@ -8,8 +8,9 @@
  * exponent, not `-0`) is left bare and arrives as a JS number, exact by construction:
  * `String(n)` gives back exactly the digits sent. The field readers accept either form, as the
  * API may send numbers as numeric strings too. Leaving the counts bare saves a string per count
- * and the count's re-parse from text, ~40% of the page's parse and validation CPU; it replaced a
- * version that quoted every number, which had replaced lossless-json (2.3x as long per page).
+ * and the count's re-parse from text: about half of a page's parse and validation CPU (1.2 ->
+ * 0.6 ms, BENCHMARKS.md). It replaced a version that quoted every number, which had replaced
+ * lossless-json (2.3x as long per page).
  */
 
 const VALID_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
