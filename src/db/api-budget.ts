@@ -31,9 +31,14 @@ import { retryOnConnectionLoss } from './connection-retry.ts';
  * the count is taken before the request starts, whatever its answer.
  */
 
-/** A little over a second, so starts fit the upstream's one-second window despite jitter; the
- * same 5% margin as the in-process limiter (DEFAULT_RATE_WINDOW_MS), so neither caps the other. */
-export const SHARED_WINDOW_MS = 1_050;
+/**
+ * A little over a second, so starts fit the upstream's one-second window despite jitter; the
+ * same 10% margin as the in-process limiter (DEFAULT_RATE_WINDOW_MS), so neither caps the other.
+ * 10%, not 5%: on a loaded machine the server itself took requests up to ~35 ms late, after
+ * the 15 ms a start may be late at the socket, and a 5% margin (50 ms) let it see 6 in a second
+ * at ETL_RPS=5 (test/integration/shared-budget.test.ts, 2 runs in 10 at load 6).
+ */
+export const SHARED_WINDOW_MS = 1_100;
 
 /**
  * How late a start may be on its reserved moment, on the database's clock, before the moment is
