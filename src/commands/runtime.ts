@@ -17,7 +17,7 @@ import {
 } from '../fastmoss/client.ts';
 import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
 import { FastmossError, isFatalToRun, NotAvailableError } from '../fastmoss/errors.ts';
-import type { RequestStartGate } from '../fastmoss/limiter.ts';
+import { NO_RESERVATION, type RequestStartGate } from '../fastmoss/limiter.ts';
 import { fetchRanking } from '../fastmoss/ranking.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
@@ -136,9 +136,13 @@ export async function openRuntime(
             recordClientEvent(event, metrics, logger);
           },
           startGate: {
-            waitForStart: async (missed) => {
+            waitForStart: async (missed, calls) => {
               if (!budget) throw new Error('the API budget is not open yet');
-              return budget.waitForStart(missed);
+              return budget.waitForStart(missed, calls);
+            },
+            reserveCalls: async (calls) => {
+              if (!budget) throw new Error('the API budget is not open yet');
+              return (await budget.reserveCalls?.(calls)) ?? NO_RESERVATION;
             },
             slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
           },

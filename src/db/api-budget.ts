@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
 import {
+  type CallReservation,
+  NO_RESERVATION,
   type RequestStartGate,
   START_TOLERANCE_MS,
   type StartPermit,
@@ -167,6 +169,101 @@ export async function reserveRequestStarts(
   return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
 }
 
+/**
+ * Counts `calls` more of today's (UTC) calls of `api` at once, for the pages of one ranking,
+ * unless that would pass `maxCallsPerDay`: then nothing is counted. One statement, under the
+ * counter row's lock, like a single start's count.
+ */
+export async function reserveDailyCalls(
+  db: BudgetDatabase,
+  api: string,
+  calls: number,
+  maxCallsPerDay: number,
+): Promise<{ day: string } | (RefusedStart & { counted: number })> {
+  const result = await db.query<{ day: string; reserved: boolean; counted: number }>(
+    `WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS day),
+     spend AS (
+       INSERT INTO fastmoss.api_daily_calls AS d (api, day, calls)
+       SELECT $1, today.day, $2 FROM today WHERE $2::integer <= $3::integer
+       ON CONFLICT (api, day) DO UPDATE SET calls = d.calls + $2
+         WHERE d.calls + $2::integer <= $3::integer
+       RETURNING day)
+     SELECT to_char(coalesce((SELECT day FROM spend), today.day), 'YYYY-MM-DD') AS day,
+            EXISTS (SELECT 1 FROM spend) AS reserved,
+            coalesce((SELECT d.calls FROM fastmoss.api_daily_calls d
+                       WHERE d.api = $1 AND d.day = today.day), 0)::integer AS counted
+       FROM today`,
+    [api, calls, maxCallsPerDay],
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error('the api_daily_calls upsert returned no row');
+  if (row.reserved) return { day: row.day };
+  return { capReached: { cap: maxCallsPerDay, day: row.day }, counted: row.counted };
+}
+
+/** Gives back `calls` counted on `day` (UTC, YYYY-MM-DD) that no request started. */
+export async function returnDailyCalls(
+  db: BudgetDatabase,
+  api: string,
+  day: string,
+  calls: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE fastmoss.api_daily_calls SET calls = greatest(0, calls - $3::integer)
+      WHERE api = $1 AND day = $2::date`,
+    [api, day, calls],
+  );
+}
+
+/**
+ * A ranking's calls counted ahead against the cap (see RequestStartGate.reserveCalls). Calls of
+ * a reservation count on the day it was made, even if they start after 00:00 UTC. Giving back
+ * is best effort: calls it fails to give back stay counted, so the day errs towards fewer calls.
+ */
+function dailyCallReservation(
+  pool: BudgetDatabase,
+  api: string,
+  maxCallsPerDay: number,
+  first: { day: string; calls: number },
+): CallReservation {
+  let left = first.calls;
+  const day = first.day;
+  const giveBack = async (calls: number) => {
+    await retryOnConnectionLoss(() => returnDailyCalls(pool, api, day, calls)).catch(() => {});
+  };
+  return {
+    take: () => {
+      if (left === 0) return false;
+      left -= 1;
+      return true;
+    },
+    resize: async (calls) => {
+      if (calls < left) {
+        const surplus = left - calls;
+        left = calls;
+        await giveBack(surplus);
+      } else if (calls > left) {
+        const more = await retryOnConnectionLoss(() =>
+          reserveDailyCalls(pool, api, calls - left, maxCallsPerDay),
+        );
+        if ('capReached' in more) {
+          throw new DailyCallCapError(more.capReached.cap, more.capReached.day, {
+            counted: more.counted,
+            pages: calls,
+          });
+        }
+        left = calls;
+      }
+    },
+    release: async () => {
+      if (left === 0) return;
+      const surplus = left;
+      left = 0;
+      await giveBack(surplus);
+    },
+  };
+}
+
 /** API calls started today (UTC) for `api` by every process on the database. */
 export async function callsToday(
   db: pg.Pool | pg.ClientBase,
@@ -329,10 +426,12 @@ export function sharedStartGate(
     }
   };
   return {
-    async waitForStart(missed) {
+    async waitForStart(missed, calls) {
       if (maxCallsPerDay === null) return waitForBlockMoment();
-      // A start missed at the write was counted when it was granted: its retry is the same call.
-      for (let count = missed === undefined; ; count = false) {
+      // A start missed at the write was counted when it was granted: its retry is the same call;
+      // one its ranking's reservation covers was counted with the reservation.
+      const counted = missed !== undefined || (calls?.take() ?? false);
+      for (let count = !counted; ; count = false) {
         // A lost connection (a Postgres restart) delays the request instead of failing its
         // ranking; a count taken just before the loss may then be taken twice, erring low.
         const reserved = await retryOnConnectionLoss(() =>
@@ -348,6 +447,19 @@ export function sharedStartGate(
         if (waitMs > 0) await sleep(waitMs);
         if (permit.onTime()) return permit;
       }
+    },
+    reserveCalls: async (calls) => {
+      if (maxCallsPerDay === null || calls <= 0) return NO_RESERVATION;
+      const reserved = await retryOnConnectionLoss(() =>
+        reserveDailyCalls(pool, options.api, calls, maxCallsPerDay),
+      );
+      if ('capReached' in reserved) {
+        throw new DailyCallCapError(reserved.capReached.cap, reserved.capReached.day, {
+          counted: reserved.counted,
+          pages: calls,
+        });
+      }
+      return dailyCallReservation(pool, options.api, maxCallsPerDay, { day: reserved.day, calls });
     },
     slowDown: async (delayMs) => {
       // Moments reserved before the hold would start requests inside it: given up.

@@ -24,6 +24,8 @@ import {
   UnreachableError,
 } from './errors.ts';
 import {
+  type CallReservation,
+  NO_RESERVATION,
   RequestLimiter,
   type RequestStartGate,
   type StartPermit,
@@ -167,7 +169,17 @@ export interface FastmossClient {
   /** One topCreator call with retries; resolves to the envelope's data or throws a FastmossError. */
   request(body: TopCreatorRequestBody, meta?: Partial<RequestMeta>): Promise<RequestResult>;
   /** One page of a ranking, validated; throws InvalidResponseError naming the field and page. */
-  fetchPage(key: RankingKey, page: number, pagesize?: number): Promise<FetchedPage>;
+  fetchPage(
+    key: RankingKey,
+    page: number,
+    pagesize?: number,
+    calls?: CallReservation,
+  ): Promise<FetchedPage>;
+  /**
+   * Counts a ranking's `calls` against the shared daily cap before its first page starts (see
+   * RequestStartGate.reserveCalls); a reservation that counts nothing without a cap.
+   */
+  reserveCalls(calls: number): Promise<CallReservation>;
   /** The secrets in use now (token, client secret, access tokens), for logs to cut out. */
   secrets(): readonly string[];
   /** Closes the connections once in-flight requests finish. */
@@ -260,10 +272,16 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     reachability.release();
   }
 
-  async function attempt(body: string, meta: RequestMeta, where: string, attemptNo: number) {
+  async function attempt(
+    body: string,
+    meta: RequestMeta,
+    where: string,
+    attemptNo: number,
+    calls: CallReservation | undefined,
+  ) {
     let missed: StartPermit | undefined;
     for (;;) {
-      const sent = await attemptOnTime(body, meta, where, attemptNo, missed);
+      const sent = await attemptOnTime(body, meta, where, attemptNo, missed, calls);
       if (!('missed' in sent)) return sent;
       // Nothing was written (no call made): the request waits for a new start.
       missed = sent.missed;
@@ -277,6 +295,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     where: string,
     attemptNo: number,
     missed: StartPermit | undefined,
+    calls: CallReservation | undefined,
   ) {
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
@@ -285,7 +304,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     let permit: StartPermit;
     try {
       // With a shared gate, its moment is the one the start must keep.
-      permit = (await options.startGate?.waitForStart(missed)) ?? limiterPermit;
+      permit = (await options.startGate?.waitForStart(missed, calls)) ?? limiterPermit;
       // After the slot is taken, so the timestamp and token are fresh when the request leaves.
       authorized = await auth.authorize(TOP_CREATOR_PATH, body);
     } catch (error) {
@@ -352,6 +371,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   async function request(
     requestBody: TopCreatorRequestBody,
     partialMeta: Partial<RequestMeta> = {},
+    reservation?: CallReservation,
   ): Promise<RequestResult> {
     const meta: RequestMeta = { label: partialMeta.label ?? 'topCreator', page: partialMeta.page };
     const where = meta.page === undefined ? meta.label : `${meta.label} page ${meta.page}`;
@@ -375,7 +395,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
         }
         let sent: Awaited<ReturnType<typeof attempt>>;
         try {
-          sent = await attempt(body, meta, where, attemptNo);
+          sent = await attempt(body, meta, where, attemptNo, reservation);
         } catch (error) {
           access.answered('other');
           // The token endpoint refused the credentials (or stayed unreachable): no call was made.
@@ -539,9 +559,14 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     key: RankingKey,
     page: number,
     pagesize = MAX_PAGE_SIZE,
+    calls?: CallReservation,
   ): Promise<FetchedPage> {
     const label = rankingKeyLabel(key);
-    const result = await request(topCreatorRequestBody(key, page, pagesize), { label, page });
+    const result = await request(
+      topCreatorRequestBody(key, page, pagesize),
+      { label, page },
+      calls,
+    );
     const raw: RawPage = {
       page,
       pagesize,
@@ -598,8 +623,10 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   }
 
   return {
-    request,
+    request: (body, meta) => request(body, meta),
     fetchPage,
+    reserveCalls: async (calls) =>
+      (await options.startGate?.reserveCalls?.(calls)) ?? NO_RESERVATION,
     secrets: () => auth.secrets(),
     close: () => pool.close(),
   };

@@ -20,6 +20,29 @@ export interface StartPermit {
   onTime(): boolean;
 }
 
+/**
+ * Calls of one ranking counted against the day's cap ahead of their starts. The ranking takes one
+ * for each start; a start past them is counted alone, as without a reservation.
+ */
+export interface CallReservation {
+  /** Takes one reserved call for a start; false when none is left. */
+  take(): boolean;
+  /**
+   * Makes the calls not taken yet exactly `calls`: the surplus is given back to the day, a
+   * shortfall is reserved too (throwing the cap's error, reserving nothing, if the day lacks it).
+   */
+  resize(calls: number): Promise<void>;
+  /** Gives back every call not taken. Idempotent. */
+  release(): Promise<void>;
+}
+
+/** No reservation: every start is counted alone. */
+export const NO_RESERVATION: CallReservation = {
+  take: () => false,
+  resize: async () => {},
+  release: async () => {},
+};
+
 /** A permit for a start whose moment no one keeps: always on time. */
 export const UNPACED_START: StartPermit = { onTime: () => true };
 
@@ -34,8 +57,16 @@ export interface RequestStartGate {
   /**
    * `missed`: the permit this same request was given last and could not use in time (nothing
    * was sent). A gate that counts calls when it grants a start must not count this one again.
+   * `calls`: the ranking's reservation; a start it still covers was counted when it was taken.
    */
-  waitForStart(missed?: StartPermit): Promise<StartPermit>;
+  waitForStart(missed?: StartPermit, calls?: CallReservation): Promise<StartPermit>;
+  /**
+   * Counts `calls` calls against a daily spend cap before the first of them starts, so a ranking
+   * begins only when the day can pay for every page of it: one stopped by the cap halfway would
+   * have its paid pages thrown away and bought again. Throws the cap's error, counting nothing,
+   * when fewer remain. Optional; a gate without a cap need not have it.
+   */
+  reserveCalls?(calls: number): Promise<CallReservation>;
   /**
    * FastMoss said "access frequency limit exceeded": no request of any process sharing the gate
    * starts within the next `delayMs`. Optional; a gate without it slows only this client.

@@ -1,6 +1,7 @@
 import {
   type FetchedRanking,
   MAX_PAGE_SIZE,
+  MAX_RANKING_ROWS,
   type RankingEntry,
   type RankingKey,
   type RawPage,
@@ -9,6 +10,7 @@ import {
 import { classifyResponse, readRankingPage } from './classify.ts';
 import type { FastmossClient, FetchedPage } from './client.ts';
 import { FastmossError, InvalidResponseError } from './errors.ts';
+import type { CallReservation } from './limiter.ts';
 import { compareDecimalText } from './lossless-parse.ts';
 import { type PageRequest, pagesAfterFirst, rowsServed } from './page-plan.ts';
 import type { WireEntry } from './wire.ts';
@@ -72,7 +74,7 @@ export async function fetchRanking(
   };
   const fetchOne = async (request: PageRequest): Promise<FetchedPage> => {
     try {
-      const page = await client.fetchPage(key, request.page, request.pagesize);
+      const page = await client.fetchPage(key, request.page, request.pagesize, calls);
       apiCalls += page.attempts;
       received.push(page.raw);
       pages.push(page);
@@ -85,39 +87,59 @@ export async function fetchRanking(
 
   const knownCap = await options.pageSizeCaps?.knownCap();
   const asked = Math.min(options.pageSize ?? MAX_PAGE_SIZE, knownCap ?? MAX_PAGE_SIZE);
-  let pagesize = asked;
-  let rest: PageRequest[];
+  // Under a daily spend cap, the most pages this ranking can need are counted before page 1: a
+  // ranking the day cannot pay for whole is not begun (nothing is bought twice), and what page 1
+  // shows it does not need is given back.
+  let calls: CallReservation;
   try {
-    const first = await fetchOne({ page: 1, pagesize: asked });
-    const wanted = rowsServed(first.total);
-    const served = first.entries.length;
-    rest = pagesAfterFirst(wanted, asked);
-    if (served === 0) {
-      // Nothing on page 1 although `total` promises rows: the list is empty, not capped at zero.
-      rest = [];
-    } else if (served < Math.min(asked, wanted)) {
-      pagesize = served;
-      const probe = await fetchOne({ page: 2, pagesize });
-      const capped = probe.entries.length > 0;
-      if (capped && pagesize < (knownCap ?? MAX_PAGE_SIZE)) {
-        // Only a cost if it fails: later rankings rediscover the cap.
-        await options.pageSizeCaps?.rememberCap(pagesize).catch(() => undefined);
-      }
-      const full = probe.entries.length === rowsExpectedOnPage(wanted, 2, pagesize);
-      rest = capped && full ? pagesAfterFirst(wanted, pagesize).slice(1) : [];
-    }
+    calls = await client.reserveCalls(1 + pagesAfterFirst(MAX_RANKING_ROWS, asked).length);
   } catch (error) {
     return fail(error);
   }
-
-  const settled = await Promise.allSettled(rest.map(fetchOne));
-  const failure = settled.find((outcome) => outcome.status === 'rejected');
-  if (failure !== undefined) return fail(failure.reason);
-
   try {
-    return assembleRanking(key, pages);
-  } catch (error) {
-    return fail(error);
+    return await fetchReserved();
+  } finally {
+    await calls.release();
+  }
+
+  async function fetchReserved(): Promise<FetchedRanking> {
+    let pagesize = asked;
+    let rest: PageRequest[];
+    try {
+      const first = await fetchOne({ page: 1, pagesize: asked });
+      const wanted = rowsServed(first.total);
+      const served = first.entries.length;
+      rest = pagesAfterFirst(wanted, asked);
+      if (served === 0) {
+        // Nothing on page 1 although `total` promises rows: the list is empty, not capped at zero.
+        rest = [];
+      } else if (served < Math.min(asked, wanted)) {
+        pagesize = served;
+        const probe = await fetchOne({ page: 2, pagesize });
+        const capped = probe.entries.length > 0;
+        if (capped && pagesize < (knownCap ?? MAX_PAGE_SIZE)) {
+          // Only a cost if it fails: later rankings rediscover the cap.
+          await options.pageSizeCaps?.rememberCap(pagesize).catch(() => undefined);
+        }
+        const full = probe.entries.length === rowsExpectedOnPage(wanted, 2, pagesize);
+        rest = capped && full ? pagesAfterFirst(wanted, pagesize).slice(1) : [];
+      }
+      // A plan's cap found on page 1 can need more pages than were counted: they are counted
+      // now, before any of them starts.
+      await calls.resize(rest.length);
+    } catch (error) {
+      return fail(error);
+    }
+
+    const settled = await Promise.allSettled(rest.map(fetchOne));
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) return fail(failure.reason);
+
+    try {
+      return assembleRanking(key, pages);
+    } catch (error) {
+      return fail(error);
+    }
   }
 }
 
