@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { credentialSecrets, requireCredentials } from '../config.ts';
 import { postgresAccessTokenStore } from '../db/access-token-store.ts';
-import { callsToday, sharedStartGate } from '../db/api-budget.ts';
+import { callsToday, type SharedStartGate, sharedStartGate } from '../db/api-budget.ts';
 import { retryOnConnectionLoss } from '../db/connection-retry.ts';
 import type { RunTrigger } from '../db/ledger.ts';
 import { loadRankings as writeBatch } from '../db/load.ts';
@@ -17,7 +17,7 @@ import {
 } from '../fastmoss/client.ts';
 import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
 import { FastmossError, isFatalToRun, NotAvailableError } from '../fastmoss/errors.ts';
-import { NO_RESERVATION, type RequestStartGate } from '../fastmoss/limiter.ts';
+import { NO_RESERVATION } from '../fastmoss/limiter.ts';
 import { fetchRanking } from '../fastmoss/ranking.ts';
 import { createLogger, type Logger } from '../observe/logger.ts';
 import { createMetrics, type Metrics } from '../observe/metrics.ts';
@@ -105,7 +105,7 @@ export async function openRuntime(
   const metrics = options.metrics ?? createMetrics();
   // The request rate and signed mode's token are shared with every process on the database,
   // which opens after the client.
-  let budget: RequestStartGate | undefined;
+  let budget: SharedStartGate | undefined;
   let tokenStore: AccessTokenStore | undefined;
   let retries = 0;
   client =
@@ -145,21 +145,25 @@ export async function openRuntime(
               return (await budget.reserveCalls?.(calls)) ?? NO_RESERVATION;
             },
             slowDown: async (delayMs) => budget?.slowDown?.(delayMs),
+            recordStop: async (error) => budget?.recordStop(error),
           },
         });
   const db = await openDatabase(config.databaseUrl, {
     announce: (message) => logger.info(message),
     poolMax: config.concurrency * 2 + 2,
   });
-  budget = sharedStartGate(db.pool, {
+  const gate = sharedStartGate(db.pool, {
     api: config.baseUrl,
     rps: config.rps,
     maxCallsPerDay: config.maxCallsPerDay,
   });
+  budget = gate;
   tokenStore = postgresAccessTokenStore(db.pool);
   try {
     // A restart while migrating: the migration rolled back and is applied again.
     if (options.migrate) await retryOnConnectionLoss(() => migrateDatabase(db.pool));
+    // A quota stop recorded by another process from now on stops this one before its next call.
+    if (client) await retryOnConnectionLoss(() => gate.watchStops());
   } catch (error) {
     await db.close();
     await client?.close();

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DailyCallCapError } from '../fastmoss/daily-call-cap.ts';
+import { QuotaError, type RunStopError } from '../fastmoss/errors.ts';
 import {
   type CallReservation,
   NO_RESERVATION,
@@ -60,7 +61,24 @@ export interface ReservedStart {
   slotMs: number;
   /** The database's clock when it answered, same unit. */
   databaseNowMs: number;
+  /** The first account-wide stop recorded after the id asked about, if any (api_run_stops). */
+  stop?: RecordedStop;
 }
+
+/** A run stop another process recorded in fastmoss.api_run_stops. */
+export interface RecordedStop {
+  message: string;
+  stoppedAt: string;
+}
+
+/** The first stop of `api` after `$n` (null: none is watched), as one JSON value. */
+const stopAfter = (api: string, after: string) =>
+  `(SELECT json_build_object('message', s.message,
+                             'stoppedAt', to_char(s.stopped_at AT TIME ZONE 'UTC',
+                                                  'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+      FROM fastmoss.api_run_stops s
+     WHERE s.api = ${api} AND s.id > ${after}::bigint
+     ORDER BY s.id LIMIT 1)`;
 
 /** The day's calls had reached the cap: no moment was reserved, nothing was counted. */
 export interface RefusedStart {
@@ -80,11 +98,13 @@ export async function reserveCountedStart(
   spacingMs: number,
   spend: { count: boolean; maxCallsPerDay: number | null },
   leadMs = 0,
+  stopsAfter: number | null = null,
 ): Promise<ReservedStart | RefusedStart> {
   const result = await db.query<{
     slot_ms: number | null;
     database_now_ms: number;
     day: string;
+    stop: RecordedStop | null;
   }>(
     `WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS day),
      spend AS (
@@ -104,15 +124,20 @@ export async function reserveCountedStart(
        RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2)::float8 AS slot_ms)
      SELECT (SELECT slot_ms FROM slot) AS slot_ms,
             (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms,
-            (SELECT to_char(day, 'YYYY-MM-DD') FROM today) AS day`,
-    [api, spacingMs, spend.count, spend.maxCallsPerDay, leadMs],
+            (SELECT to_char(day, 'YYYY-MM-DD') FROM today) AS day,
+            ${stopAfter('$1', '$6')} AS stop`,
+    [api, spacingMs, spend.count, spend.maxCallsPerDay, leadMs, stopsAfter],
   );
   const row = result.rows[0];
   if (!row) throw new Error('the api_budget upsert returned no row');
   if (row.slot_ms === null) {
     return { capReached: { cap: spend.maxCallsPerDay ?? 0, day: row.day } };
   }
-  return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
+  return {
+    slotMs: row.slot_ms,
+    databaseNowMs: row.database_now_ms,
+    ...(row.stop === null ? {} : { stop: row.stop }),
+  };
 }
 
 /** Reserves the next start of `api`, `spacingMs` after the one before, counting no call. */
@@ -152,8 +177,13 @@ export async function reserveRequestStarts(
   spacingMs: number,
   count: number,
   leadMs = 0,
+  stopsAfter: number | null = null,
 ): Promise<ReservedStart> {
-  const result = await db.query<{ slot_ms: number; database_now_ms: number }>(
+  const result = await db.query<{
+    slot_ms: number;
+    database_now_ms: number;
+    stop: RecordedStop | null;
+  }>(
     `INSERT INTO fastmoss.api_budget AS b (api, next_start_at)
      VALUES ($1, clock_timestamp() + make_interval(secs => ($4::float8 + $2::float8 * $3) / 1000))
      ON CONFLICT (api) DO UPDATE
@@ -161,12 +191,17 @@ export async function reserveRequestStarts(
                                     clock_timestamp() + make_interval(secs => $4::float8 / 1000))
                            + make_interval(secs => $2::float8 * $3 / 1000)
      RETURNING (extract(epoch FROM b.next_start_at) * 1000 - $2::float8 * $3)::float8 AS slot_ms,
-               (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms`,
-    [api, spacingMs, count, leadMs],
+               (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS database_now_ms,
+               ${stopAfter('$1', '$5')} AS stop`,
+    [api, spacingMs, count, leadMs, stopsAfter],
   );
   const row = result.rows[0];
   if (!row) throw new Error('the api_budget upsert returned no row');
-  return { slotMs: row.slot_ms, databaseNowMs: row.database_now_ms };
+  return {
+    slotMs: row.slot_ms,
+    databaseNowMs: row.database_now_ms,
+    ...(row.stop === null ? {} : { stop: row.stop }),
+  };
 }
 
 /**
@@ -351,6 +386,35 @@ class ClockOffset {
   }
 }
 
+/** A wait for a moment longer than this looks for a recorded run stop again before it ends. */
+const RECHECK_STOPS_AFTER_MS = 100;
+/** How long before the moment that second look is taken: room for its round trip. */
+const RECHECK_STOPS_AHEAD_MS = 50;
+
+/** The first stop of `api` recorded after `stopsAfter`, as the reservations report it. */
+async function recordedStop(
+  db: BudgetDatabase,
+  api: string,
+  stopsAfter: number,
+): Promise<{ stop?: RecordedStop }> {
+  const { rows } = await db.query<{ stop: RecordedStop | null }>(
+    `SELECT ${stopAfter('$1', '$2')} AS stop`,
+    [api, stopsAfter],
+  );
+  const stop = rows[0]?.stop ?? null;
+  return stop === null ? {} : { stop };
+}
+
+/** The shared gate, and the account-wide run stops it passes between processes. */
+export interface SharedStartGate extends RequestStartGate {
+  /**
+   * From now on, a stop another process records (fastmoss.api_run_stops) stops this process
+   * before its next start; stops recorded before are history (a later run tries again).
+   */
+  watchStops(): Promise<void>;
+  recordStop(error: RunStopError): Promise<void>;
+}
+
 /**
  * The client's start gate over the shared budget: at most `rps` starts per window, together, and
  * with `maxCallsPerDay` at most that many starts per UTC day; past it, DailyCallCapError.
@@ -367,7 +431,7 @@ export function sharedStartGate(
     now?: () => number;
     block?: number;
   },
-): RequestStartGate {
+): SharedStartGate {
   const spacingMs = (options.windowMs ?? SHARED_WINDOW_MS) / options.rps;
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const offset = new ClockOffset();
@@ -376,6 +440,20 @@ export function sharedStartGate(
   /** Moments reserved without a cap and not handed out yet, on the database's clock, earliest first. */
   const moments: number[] = [];
   let reserving: Promise<void> | undefined;
+  /** Stops recorded after this id stop this process too; null until watchStops() has read it. */
+  let stopsAfter: number | null = null;
+  /** The stops this gate raised from the table: not recorded again. */
+  const told = new WeakSet<Error>();
+  const stopIfRecorded = (reserved: { stop?: RecordedStop } | RefusedStart): void => {
+    if (!('stop' in reserved) || reserved.stop === undefined) return;
+    const error = new QuotaError(
+      `FastMoss stopped the run of another process on this database at ` +
+        `${reserved.stop.stoppedAt}: ${reserved.stop.message} This process stops too, before its ` +
+        'next call.',
+    );
+    told.add(error);
+    throw error;
+  };
   /** How far ahead of now an idle budget's next moment is reserved: a recent round trip. */
   const lead = () => Math.min(MAX_LEAD_MS, offset.recentRoundTrip);
   /** A moment on the database's clock converted to ours, with the latest offset: never early. */
@@ -398,11 +476,31 @@ export function sharedStartGate(
     if ('databaseNowMs' in reserved) offset.observe(sentAt, reserved.databaseNowMs, now());
     return reserved;
   };
+  /**
+   * Sleeps until the moment. A long wait (other processes' starts queued before it) looks for a
+   * recorded stop once more shortly before the end, so a quota stop found meanwhile by another
+   * process is not paid for again here.
+   */
+  const waitFor = async (slotMs: number) => {
+    let waitMs = localMoment(slotMs) - now();
+    if (stopsAfter !== null && waitMs > RECHECK_STOPS_AFTER_MS) {
+      await sleep(waitMs - RECHECK_STOPS_AHEAD_MS);
+      const after = stopsAfter;
+      // Best effort: a look that fails leaves the start to the reservation's own look.
+      const recorded = await retryOnConnectionLoss(() =>
+        recordedStop(pool, options.api, after),
+      ).catch(() => ({}));
+      stopIfRecorded(recorded);
+      waitMs = localMoment(slotMs) - now();
+    }
+    if (waitMs > 0) await sleep(waitMs);
+  };
   const reserveBlock = async () => {
     // A lost connection (a Postgres restart) delays the request instead of failing its ranking.
     const reserved = await retryOnConnectionLoss(() =>
-      observed(() => reserveRequestStarts(pool, options.api, spacingMs, block, lead())),
+      observed(() => reserveRequestStarts(pool, options.api, spacingMs, block, lead(), stopsAfter)),
     );
+    stopIfRecorded(reserved);
     for (let index = 0; index < block; index++) {
       moments.push(reserved.slotMs + index * spacingMs);
     }
@@ -420,8 +518,7 @@ export function sharedStartGate(
       // Too late already: the moment is given up, as it would be after the wait below.
       const permit = permitFor(slotMs);
       if (!permit.onTime()) continue;
-      const waitMs = localMoment(slotMs) - now();
-      if (waitMs > 0) await sleep(waitMs);
+      await waitFor(slotMs);
       if (permit.onTime()) return permit;
     }
   };
@@ -436,15 +533,22 @@ export function sharedStartGate(
         // ranking; a count taken just before the loss may then be taken twice, erring low.
         const reserved = await retryOnConnectionLoss(() =>
           observed(() =>
-            reserveCountedStart(pool, options.api, spacingMs, { count, maxCallsPerDay }, lead()),
+            reserveCountedStart(
+              pool,
+              options.api,
+              spacingMs,
+              { count, maxCallsPerDay },
+              lead(),
+              stopsAfter,
+            ),
           ),
         );
+        stopIfRecorded(reserved);
         if ('capReached' in reserved) {
           throw new DailyCallCapError(reserved.capReached.cap, reserved.capReached.day);
         }
         const permit = permitFor(reserved.slotMs);
-        const waitMs = localMoment(reserved.slotMs) - now();
-        if (waitMs > 0) await sleep(waitMs);
+        await waitFor(reserved.slotMs);
         if (permit.onTime()) return permit;
       }
     },
@@ -460,6 +564,22 @@ export function sharedStartGate(
         });
       }
       return dailyCallReservation(pool, options.api, maxCallsPerDay, { day: reserved.day, calls });
+    },
+    async watchStops() {
+      const { rows } = await pool.query<{ last: string }>(
+        'SELECT coalesce(max(id), 0) AS last FROM fastmoss.api_run_stops WHERE api = $1',
+        [options.api],
+      );
+      stopsAfter = Number(rows[0]?.last ?? 0);
+    },
+    async recordStop(error) {
+      // Only a used-up quota is the account's; a refused token or an unreachable network may
+      // be this process's alone.
+      if (!(error instanceof QuotaError) || told.has(error)) return;
+      await pool.query(
+        'INSERT INTO fastmoss.api_run_stops (api, reason, message) VALUES ($1, $2, $3)',
+        [options.api, error.runEndReason, error.message],
+      );
     },
     slowDown: async (delayMs) => {
       // Moments reserved before the hold would start requests inside it: given up.

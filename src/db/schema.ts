@@ -382,6 +382,22 @@ export const apiDailyCalls = fastmoss.table(
 );
 
 /**
+ * Run stops FastMoss ordered for the whole account (a used-up quota), so every other process on
+ * the database stops before its next call instead of paying for the same refusal.
+ */
+export const apiRunStops = fastmoss.table(
+  'api_run_stops',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    api: text('api').notNull(),
+    reason: text('reason').notNull(),
+    message: text('message').notNull(),
+    stoppedAt: timestamptz('stopped_at').notNull().defaultNow(),
+  },
+  (t) => [index('api_run_stops_api_idx').on(t.api, t.id)],
+);
+
+/**
  * Limits of the FastMoss plan behind an API, learnt from its answers, so every process and later
  * run starts from them: the page size it serves at most.
  */

@@ -246,6 +246,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   });
   /** Once the token or quota is refused, every later request fails at once without a call. */
   let fatal: RunStopError | undefined;
+  let stopRecorded: Promise<void> = Promise.resolve();
   /** After "access frequency limit exceeded", no attempt of this client starts before this. */
   let slowedUntil = 0;
   const access = new AccessStreak(NO_ACCESS_REFUSALS_TO_STOP);
@@ -267,6 +268,10 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
 
   /** From now on every request fails at once, without a call. */
   function stopRun(error: RunStopError): void {
+    if (fatal === undefined) {
+      // Told to the processes sharing the gate; awaited by close(), so an exit does not lose it.
+      stopRecorded = Promise.resolve(options.startGate?.recordStop?.(error)).catch(() => {});
+    }
     fatal ??= error;
     access.release();
     reachability.release();
@@ -628,7 +633,10 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     reserveCalls: async (calls) =>
       (await options.startGate?.reserveCalls?.(calls)) ?? NO_RESERVATION,
     secrets: () => auth.secrets(),
-    close: () => pool.close(),
+    close: async () => {
+      await stopRecorded;
+      await pool.close();
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { RunStopError } from './errors.ts';
+
 /**
  * How late a request's first byte may be written after the moment its start was granted. A start
  * is paced by the moment it was granted, but its bytes leave later: after the grant come the
@@ -67,6 +69,12 @@ export interface RequestStartGate {
    * when fewer remain. Optional; a gate without a cap need not have it.
    */
   reserveCalls?(calls: number): Promise<CallReservation>;
+  /**
+   * FastMoss stopped this client's run for the whole account (`error`, a used-up quota): the
+   * other processes sharing the gate stop before their next start, without paying for the same
+   * refusal. Optional; best effort.
+   */
+  recordStop?(error: RunStopError): Promise<void>;
   /**
    * FastMoss said "access frequency limit exceeded": no request of any process sharing the gate
    * starts within the next `delayMs`. Optional; a gate without it slows only this client.

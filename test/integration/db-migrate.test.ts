@@ -147,7 +147,7 @@ describe('migrateDatabase', () => {
     expect(kept.rows).toEqual([{ id: 4, name: 'Beauty' }]);
   });
 
-  it('creates the nine contract tables, the raw archive, quarantine, API budget, daily calls and plan limits in schema fastmoss', async () => {
+  it('creates the nine contract tables, the raw archive, quarantine, API budget, daily calls, run stops and plan limits in schema fastmoss', async () => {
     const { rows } = await migrated.pool.query<{ table_name: string }>(
       `select table_name from information_schema.tables
         where table_schema = 'fastmoss' and table_type = 'BASE TABLE'
@@ -157,6 +157,7 @@ describe('migrateDatabase', () => {
       'api_budget',
       'api_daily_calls',
       'api_plan_limits',
+      'api_run_stops',
       'creator_categories',
       'creators',
       'etl_jobs',
