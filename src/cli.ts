@@ -1,24 +1,19 @@
 import { Command, CommanderError } from 'commander';
-import { backfill } from './commands/backfill.ts';
-import { demo } from './commands/demo.ts';
 import { EXIT, type ExitCode } from './commands/exit-codes.ts';
-import { grantReaderCommand } from './commands/grant-reader.ts';
 import { limitHeapGrowth } from './commands/heap-growth.ts';
-import { migrate } from './commands/migrate.ts';
 import { packageVersion } from './commands/package-version.ts';
-import { type RebuildFlags, rebuild } from './commands/rebuild.ts';
-import { replay } from './commands/replay.ts';
-import { runNow } from './commands/run-now.ts';
-import { schedule } from './commands/schedule.ts';
-import { simulator } from './commands/simulator.ts';
+import type { RebuildFlags } from './commands/rebuild.ts';
 import type { SimulatorFlags } from './commands/simulator-options.ts';
-import { status } from './commands/status.ts';
 import { loadConfig } from './config.ts';
 import { DatabaseConnectionError } from './db/errors.ts';
 import { ConfigError, EtlError } from './domain/errors.ts';
 import { EARLIEST_RANKING_DAY } from './plan/periods.ts';
 
-/** Commands -> calls, errors -> exit codes. Nothing else lives here. */
+/**
+ * Commands -> calls, errors -> exit codes. Nothing else lives here. Each command's module is
+ * imported when that command runs, so a command loads only what it uses (a backfill neither the
+ * simulator, the scheduler nor drizzle's schema tooling).
+ */
 
 let exitCode: ExitCode = EXIT.ok;
 
@@ -71,7 +66,7 @@ const program = new Command('fastmoss-etl')
 program
   .command('migrate')
   .description('apply pending migrations (safe to run any number of times)')
-  .action(action(() => migrate(loadConfig())));
+  .action(action(async () => (await import('./commands/migrate.ts')).migrate(loadConfig())));
 
 program
   .command('backfill')
@@ -93,7 +88,11 @@ program
   )
   .option('--json', 'print one JSON object instead of text')
   .addHelpText('after', EXIT_CODES_HELP)
-  .action(action((flags) => backfill(flags, loadConfig(), new Date())));
+  .action(
+    action(async (flags) =>
+      (await import('./commands/backfill.ts')).backfill(flags, loadConfig(), new Date()),
+    ),
+  );
 
 program
   .command('run')
@@ -101,8 +100,10 @@ program
   .option('--json', 'print one JSON object instead of text')
   .addHelpText('after', EXIT_CODES_HELP)
   .action(
-    action((flags: { json?: boolean }) =>
-      runNow(loadConfig(), new Date(), { json: flags.json === true }),
+    action(async (flags: { json?: boolean }) =>
+      (await import('./commands/run-now.ts')).runNow(loadConfig(), new Date(), {
+        json: flags.json === true,
+      }),
     ),
   );
 
@@ -111,7 +112,7 @@ program
   .description(
     'the long-running scheduler (node-cron; times from env SCHEDULE_DAILY, SCHEDULE_WEEKLY, SCHEDULE_MONTHLY)',
   )
-  .action(action(() => schedule(loadConfig())));
+  .action(action(async () => (await import('./commands/schedule.ts')).schedule(loadConfig())));
 
 program
   .command('status')
@@ -121,8 +122,11 @@ program
   .option('--json', 'print one JSON object instead of text')
   .option('--runs <n>', 'how many recent runs to list (default: 10)')
   .action(
-    action((flags: { json?: boolean; runs?: string }) =>
-      status(loadConfig(), { ...flags, runs: flags.runs ?? '10' }),
+    action(async (flags: { json?: boolean; runs?: string }) =>
+      (await import('./commands/status.ts')).status(loadConfig(), {
+        ...flags,
+        runs: flags.runs ?? '10',
+      }),
     ),
   );
 
@@ -132,7 +136,11 @@ program
     'the whole pipeline on an embedded Postgres and the bundled simulator, then sample analyst queries',
   )
   .option('--keep', 'keep Postgres and the simulator running until Ctrl-C')
-  .action(action((flags: { keep?: boolean }) => demo(flags, loadConfig(), new Date())));
+  .action(
+    action(async (flags: { keep?: boolean }) =>
+      (await import('./commands/demo.ts')).demo(flags, loadConfig(), new Date()),
+    ),
+  );
 
 program
   .command('rebuild')
@@ -146,13 +154,21 @@ program
     'only rankings whose period starts on or before this day, YYYY-MM-DD (default: no bound)',
   )
   .option('--json', 'print one JSON object instead of text')
-  .action(action((flags: RebuildFlags) => rebuild(flags, loadConfig())));
+  .action(
+    action(async (flags: RebuildFlags) =>
+      (await import('./commands/rebuild.ts')).rebuild(flags, loadConfig()),
+    ),
+  );
 
 program
   .command('replay')
   .description('re-validate quarantined rankings from their stored pages; load those that pass')
   .option('--json', 'print one JSON object instead of text')
-  .action(action((flags: { json?: boolean }) => replay(loadConfig(), flags)));
+  .action(
+    action(async (flags: { json?: boolean }) =>
+      (await import('./commands/replay.ts')).replay(loadConfig(), flags),
+    ),
+  );
 
 program
   .command('simulator')
@@ -210,13 +226,21 @@ program
     '--page-size-cap <n>',
     'serve at most n rows a page whatever pagesize asks, as plans that cap it do, e.g. 10 (default: no cap)',
   )
-  .action(action((flags: SimulatorFlags) => simulator(flags, loadConfig())));
+  .action(
+    action(async (flags: SimulatorFlags) =>
+      (await import('./commands/simulator.ts')).simulator(flags, loadConfig()),
+    ),
+  );
 
 program
   .command('grant-reader')
   .description('let an existing Postgres role (a BI tool) read schema fastmoss, now and later')
   .argument('<role>', 'the role, as it exists in Postgres')
-  .action(action((role: string) => grantReaderCommand(loadConfig(), role)));
+  .action(
+    action(async (role: string) =>
+      (await import('./commands/grant-reader.ts')).grantReaderCommand(loadConfig(), role),
+    ),
+  );
 
 async function main(): Promise<void> {
   limitHeapGrowth();

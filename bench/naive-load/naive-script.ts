@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { createDatabase, createPool } from '../../src/db/connect.ts';
+import { createPool } from '../../src/db/connect.ts';
 import { ensurePartitions } from '../../src/db/partitions.ts';
 import {
   creatorCategories,
@@ -9,6 +9,7 @@ import {
   rankingSnapshots,
   rankingTopLives,
 } from '../../src/db/schema.ts';
+import { createDatabase } from '../../src/db/typed-database.ts';
 import { createFastmossClient } from '../../src/fastmoss/client.ts';
 import type { PlannedRanking } from '../../src/plan/plan.ts';
 import { BENCH_TOKEN } from '../support/simulator-process.ts';

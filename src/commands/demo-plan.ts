@@ -1,5 +1,9 @@
 import { UTCDate } from '@date-fns/utc';
-import { addDays, format, getISODay, startOfMonth, subDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { getISODay } from 'date-fns/getISODay';
+import { startOfMonth } from 'date-fns/startOfMonth';
+import { subDays } from 'date-fns/subDays';
 import type { Selection } from '../config.ts';
 import type { Region } from '../domain/ranking.ts';
 import { type IsoDate, periodContaining } from '../plan/periods.ts';

@@ -1,6 +1,4 @@
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import * as schema from './schema.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -51,11 +49,4 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     client.on('error', ignoreLostConnection);
   });
   return pool;
-}
-
-export type Database = NodePgDatabase<typeof schema>;
-
-/** Drizzle over an existing pool, with the fastmoss tables for typed queries. */
-export function createDatabase(pool: pg.Pool): Database {
-  return drizzle({ client: pool, schema });
 }

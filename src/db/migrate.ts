@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { createPool } from './connect.ts';
 import { MigrationError } from './errors.ts';
@@ -23,7 +23,7 @@ const QUOTED_TABLE = `${QUOTED_SCHEMA}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`
 const QUOTED_LEGACY_TABLE = `${pg.escapeIdentifier(LEGACY_MIGRATIONS_SCHEMA)}.${pg.escapeIdentifier(MIGRATIONS_TABLE)}`;
 
 /** Arbitrary but fixed: every fastmoss-etl process migrating this database queues on it. */
-const MIGRATION_LOCK_ID = 7_291_972_001;
+export const MIGRATION_LOCK_ID = 7_291_972_001;
 
 /**
  * Makes the bookkeeping schema, commented, before drizzle would make it bare; and moves the
@@ -61,14 +61,50 @@ async function prepareBookkeeping(client: pg.PoolClient): Promise<void> {
   }
 }
 
+/** The `when` of the newest committed migration (drizzle-kit's journal), read once. */
+let newestMigration: number | undefined;
+function newestMigrationMillis(): number {
+  if (newestMigration === undefined) {
+    const journal = JSON.parse(
+      readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
+    ) as { entries: { when: number }[] };
+    newestMigration = Math.max(...journal.entries.map((entry) => entry.when));
+  }
+  return newestMigration;
+}
+
+/**
+ * Whether every committed migration is applied already, by drizzle's own rule (it applies the
+ * migrations newer than the newest `created_at` in its table): two reads, no lock, no
+ * migration file read. Every command that writes starts with this; only a database that needs
+ * something goes through the locked path (and loads drizzle).
+ */
+async function isUpToDate(pool: pg.Pool): Promise<boolean> {
+  const { rows: found } = await pool.query<{ table: string | null }>(
+    'select to_regclass($1)::text as table',
+    [QUOTED_TABLE],
+  );
+  if (found[0]?.table == null) return false;
+  const { rows } = await pool.query<{ newest: string | null }>(
+    `select max(created_at)::text as newest from ${QUOTED_TABLE}`,
+  );
+  const newest = rows[0]?.newest;
+  return newest != null && Number(newest) >= newestMigrationMillis();
+}
+
 /**
  * Applies pending migrations. Safe to run any number of times and from several processes at once:
  * the work happens under a session advisory lock, so a second runner waits, then finds nothing
- * left to apply.
+ * left to apply. An up-to-date database costs two small statements (`isUpToDate`).
  */
 export async function migrateDatabase(target: pg.Pool | string): Promise<void> {
   const pool = typeof target === 'string' ? createPool(target, { max: 1 }) : target;
   try {
+    if (await isUpToDate(pool)) return;
+    const [{ drizzle }, { migrate }] = await Promise.all([
+      import('drizzle-orm/node-postgres'),
+      import('drizzle-orm/node-postgres/migrator'),
+    ]);
     const client = await pool.connect();
     // A connection lost while checked out is an 'error' event that would crash the process; the
     // next statement fails instead and becomes a MigrationError.

@@ -1,8 +1,22 @@
+import { createRequire } from 'node:module';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 import { stderrTerminal } from './terminal.ts';
 
 export type { Logger } from 'pino';
+
+/**
+ * pino-pretty (~40 modules) is loaded only by a logger that prints for a person: a run under cron
+ * or a supervisor writes JSON lines and never needs it. It is CommonJS, so a plain require.
+ */
+function prettyFactory(
+  ...args: Parameters<typeof PrettyFactory>
+): ReturnType<typeof PrettyFactory> {
+  const { prettyFactory: factory } = createRequire(import.meta.url)('pino-pretty') as {
+    prettyFactory: typeof PrettyFactory;
+  };
+  return factory(...args);
+}
 
 export const REDACTED = '[REDACTED]';
 

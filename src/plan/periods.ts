@@ -1,18 +1,16 @@
 import { UTCDate } from '@date-fns/utc';
-import {
-  addDays,
-  addMonths,
-  addWeeks,
-  endOfISOWeek,
-  endOfMonth,
-  format,
-  getISOWeek,
-  getISOWeeksInYear,
-  getISOWeekYear,
-  setISOWeek,
-  startOfISOWeek,
-  startOfISOWeekYear,
-} from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { addMonths } from 'date-fns/addMonths';
+import { addWeeks } from 'date-fns/addWeeks';
+import { endOfISOWeek } from 'date-fns/endOfISOWeek';
+import { endOfMonth } from 'date-fns/endOfMonth';
+import { format } from 'date-fns/format';
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeeksInYear } from 'date-fns/getISOWeeksInYear';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
+import { setISOWeek } from 'date-fns/setISOWeek';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
+import { startOfISOWeekYear } from 'date-fns/startOfISOWeekYear';
 import type { PeriodType } from '../domain/ranking.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { UTCDate } from '@date-fns/utc';
-import { startOfMonth, subDays } from 'date-fns';
+import { startOfMonth } from 'date-fns/startOfMonth';
+import { subDays } from 'date-fns/subDays';
 import { createTask, parse, validate } from 'node-cron';
 import { ConfigError } from '../domain/errors.ts';
 import type { PeriodType } from '../domain/ranking.ts';

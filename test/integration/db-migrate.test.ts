@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { describe, expect, it } from 'vitest';
 import {
   LEGACY_MIGRATIONS_SCHEMA,
+  MIGRATION_LOCK_ID,
   MIGRATIONS_FOLDER,
   MIGRATIONS_SCHEMA,
   MIGRATIONS_TABLE,
@@ -106,6 +107,21 @@ describe('migrateDatabase', () => {
 
     expect(await describeSchema(migrated.pool)).toEqual(schemaBefore);
     expect(await appliedMigrations(migrated.pool)).toEqual(migrationsBefore);
+  });
+
+  it('checks an up-to-date database without the migration lock: a command starts while another migrates', async () => {
+    const holder = await migrated.pool.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      const outcome = await Promise.race([
+        migrateDatabase(migrated.url).then(() => 'done'),
+        new Promise((resolve) => setTimeout(() => resolve('waited for the lock'), 5000)),
+      ]);
+      expect(outcome).toBe('done');
+    } finally {
+      await holder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      holder.release();
+    }
   });
 
   it('applies every migration exactly once when several processes migrate at the same time', async () => {
