@@ -71,14 +71,17 @@ export interface RecordedStop {
   stoppedAt: string;
 }
 
-/** The first stop of `api` after `$n` (null: none is watched), as one JSON value. */
-const stopAfter = (api: string, after: string) =>
-  `(SELECT json_build_object('message', s.message,
+/** The first stop of API_PARAM after AFTER_PARAM (null: none is watched), as one JSON value. */
+const STOP_AFTER_SQL = `(SELECT json_build_object('message', s.message,
                              'stoppedAt', to_char(s.stopped_at AT TIME ZONE 'UTC',
                                                   'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
       FROM fastmoss.api_run_stops s
-     WHERE s.api = ${api} AND s.id > ${after}::bigint
+     WHERE s.api = API_PARAM AND s.id > AFTER_PARAM::bigint
      ORDER BY s.id LIMIT 1)`;
+
+/** STOP_AFTER_SQL with its statement's parameter numbers: `$n` text only, never a value. */
+const stopAfter = (api: `$${number}`, after: `$${number}`) =>
+  STOP_AFTER_SQL.replace('API_PARAM', () => api).replace('AFTER_PARAM', () => after);
 
 /** The day's calls had reached the cap: no moment was reserved, nothing was counted. */
 export interface RefusedStart {
