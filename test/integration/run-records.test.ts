@@ -91,7 +91,9 @@ describe('the reason a run ended', () => {
     expect(shown?.end).toEqual({ reason: 'auth', message: recorded?.end_message });
     expect(status.text).toMatch(/failed \(auth\)/);
     expect(status.text).toContain(`run ${recorded?.id} failed: FASTMOSS_AUTH: `);
-  });
+    // Three CLI processes (the backfill and two status reads), each starting Node and opening
+    // Postgres: past 30 s on a 2-core machine at load ~15.
+  }, 60_000);
 
   it('a run that loads everything records no reason', async () => {
     const run = await runCli([...BACKFILL, '--regions', 'GB', '--json'], env(simulator.url));
