@@ -187,7 +187,7 @@ export interface FastmossClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_RATE_WINDOW_MS = 1_100;
+const DEFAULT_RATE_WINDOW_MS = 1_050;
 
 function checkOptions(options: FastmossClientOptions): URL {
   let url: URL;

@@ -7,8 +7,8 @@ import type { RunStopError } from './errors.ts';
  * machine each of those waits for the CPU. Two starts granted a spacing apart can then be written
  * almost together, and the server sees more than `rps` in a second. So the client checks the
  * permit right before the write (see send-on-time.ts) and, past this, sends nothing and asks for a
- * new start. Spacings hold at the socket to within this much, out of the 10% margin of the
- * 1,100 ms windows (100 ms over a window); the rest absorbs delays on the way to the server.
+ * new start. Spacings hold at the socket to within this much, out of the 5% margin of the
+ * 1,050 ms windows (50 ms over a window); the rest absorbs delays on the way to the server.
  */
 export const START_TOLERANCE_MS = 15;
 
