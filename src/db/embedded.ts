@@ -238,6 +238,10 @@ export async function startEmbeddedPostgres(
     closeSync(logFd);
   }
   const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  // Watched from the spawn on: an owner killed while Postgres is starting leaves nothing running.
+  if (child.pid !== undefined) {
+    startReaper({ postmasterPid: child.pid, dataDir, removeDir: options.removeOnOwnerExit });
+  }
   try {
     await Promise.race([waitUntilAccepting(child, port), spawnError]);
   } catch (error) {
@@ -249,10 +253,6 @@ export async function startEmbeddedPostgres(
       { cause: error },
     );
   }
-  if (child.pid !== undefined) {
-    startReaper({ postmasterPid: child.pid, dataDir, removeDir: options.removeOnOwnerExit });
-  }
-
   let stopping: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,

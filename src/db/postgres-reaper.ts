@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
  * without stopping it (SIGKILL, a crash, a test run interrupted). This watcher does: once the
  * owner is gone it stops Postgres (fast shutdown) and removes the throwaway directory, if any.
  * It leaves on its own once the owner has stopped the cluster (and removed the directory).
+ * Started right after Postgres is spawned, not once it accepts connections: an owner killed
+ * during the start-up (seconds on a loaded machine) would otherwise leave a cluster no one stops.
  * Plain JavaScript run by `node -e`, so it works from src/ and lib/ alike.
  */
 const REAPER = `// fastmoss-etl: stops an embedded Postgres whose owner died
@@ -14,9 +16,16 @@ process.title = 'fastmoss-etl postgres reaper';
 const { existsSync, readFileSync, rmSync } = require('node:fs');
 const [owner, postmaster, dataDir, removeDir] = process.argv.slice(1);
 const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+// Ours while it lives and its postmaster.pid names it. Until the file has named it once (the
+// reaper starts right after the spawn, while Postgres is starting: no file yet, a half-written
+// one, or a crashed run's stale one), while it lives.
+let named = false;
 const running = () => {
-  try { return readFileSync(dataDir + '/postmaster.pid', 'utf8').split('\\n')[0] === postmaster && alive(postmaster); }
-  catch { return false; }
+  if (!alive(postmaster)) return false;
+  let first = '';
+  try { first = readFileSync(dataDir + '/postmaster.pid', 'utf8').split('\\n')[0]; } catch {}
+  if (first === postmaster) named = true;
+  return first === postmaster || !named;
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function stop() {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { createPool } from '../../src/db/connect.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { ROOT_CLUSTERS_DIR } from '../../src/db/embedded-location.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
+import { postgresServersOn, waitFor } from '../support/processes.ts';
 
 const root = await mkdtemp(path.join(tmpdir(), 'fastmoss-etl-embedded-'));
 afterAll(async () => {
@@ -59,6 +61,37 @@ describe('startEmbeddedPostgres', () => {
       await second.stop();
     }
   }, 120_000);
+
+  it('an owner killed while its Postgres is still starting leaves no Postgres running and its directory removed', async () => {
+    await chmod(root, 0o755);
+    const dir = await mkdtemp(path.join(root, 'owner-killed-'));
+    await chmod(dir, 0o755);
+    const dataDir = path.join(dir, 'pgdata');
+    const embedded = new URL('../../src/db/embedded.ts', import.meta.url).href;
+    const owner = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { startEmbeddedPostgres } = await import(${JSON.stringify(embedded)});
+         await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, removeOnOwnerExit: ${JSON.stringify(dir)} });
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      // Killed as soon as its Postgres is spawned: before it accepts connections (its start-up
+      // takes a while), when the watcher used to be started.
+      await waitFor('its Postgres to be spawned', () => postgresServersOn(dataDir).length > 0);
+      owner.kill('SIGKILL');
+      await waitFor('no Postgres on its data', () => postgresServersOn(dataDir).length === 0);
+      await waitFor('its directory removed', () => !existsSync(dir));
+    } finally {
+      owner.kill('SIGKILL');
+    }
+  }, 150_000);
 });
 
 describe('the embedded default (openDatabase without DATABASE_URL)', () => {
