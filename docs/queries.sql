@@ -138,67 +138,27 @@ ORDER BY b.region, gmv_share DESC, b.creator_category_id;
 
 -- name: creators_new_to_top_100
 -- Who entered a region's top 100 by GMV in the latest week, never having been there in an earlier loaded week?
+-- (ranking_creator_firsts keeps, per ranking series and creator, the first week they ranked 100 or
+-- better: this week's top 100 joined to it, one probe a creator, however long the history.)
 WITH params AS (
-  SELECT 100 AS top_n,
-         (SELECT max(period_start) FROM fastmoss.ranking_snapshots
-           WHERE period_type = 'week') AS week_start,
-         -- How far back the first, cheap check looks; any value gives the same answer.
-         28 AS recent_days
-),
-this_week AS MATERIALIZED (
-  SELECT r.region, r.period_value AS week, r.rank, r.creator_uid, r.creator_uid_text,
-         r.creator_unique_id, r.creator_nickname, r.live_usd_gmv
-  FROM fastmoss.v_rankings r
-  WHERE r.period_type = 'week'
-    AND r.period_start = (SELECT week_start FROM params)
-    AND r.order_field = 'gmv'
-    AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
-    AND r.rank <= (SELECT top_n FROM params)
-),
-recent_top AS (
-  -- First the top lists of the last few weeks, read by ranking (a month or two of entries):
-  -- most of this week's creators were in one of them.
-  SELECT DISTINCT s.region, e.creator_uid
-  FROM fastmoss.ranking_snapshots s
-  JOIN fastmoss.ranking_entries e ON e.snapshot_id = s.id AND e.period_start = s.period_start
-  WHERE s.period_type = 'week'
-    AND s.period_start >= (SELECT week_start - recent_days FROM params)
-    AND s.period_start < (SELECT week_start FROM params)
-    AND e.period_start >= (SELECT week_start - recent_days FROM params)
-    AND e.period_start < (SELECT week_start FROM params)
-    AND s.order_field = 'gmv'
-    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
-    AND e.rank <= (SELECT top_n FROM params)
-),
-earlier_weeks AS (
-  -- Every earlier week's ranking of each region, as one array of snapshot ids.
-  SELECT s.region, array_agg(s.id) AS snapshot_ids
-  FROM fastmoss.ranking_snapshots s
-  WHERE s.period_type = 'week'
-    AND s.period_start < (SELECT week_start FROM params)
-    AND s.order_field = 'gmv'
-    AND s.product_category_id IS NULL AND s.creator_category_id IS NULL
-  GROUP BY s.region
-),
-not_recent AS MATERIALIZED (
-  SELECT t.*, coalesce(w.snapshot_ids, '{}') AS earlier_snapshot_ids
-  FROM this_week t
-  LEFT JOIN earlier_weeks w ON w.region = t.region
-  WHERE NOT EXISTS (SELECT 1 FROM recent_top rt
-                     WHERE rt.region = t.region AND rt.creator_uid = t.creator_uid)
+  SELECT (SELECT max(period_start) FROM fastmoss.ranking_snapshots
+           WHERE period_type = 'week') AS week_start
 )
--- Then each remaining creator is looked up by uid in every earlier week (ranking_entries's
--- creator index, one probe a month, stopping at the first week found): never a scan of every
--- earlier week's top list, which grows with history.
-SELECT n.region, n.week, n.rank, n.creator_uid_text, n.creator_unique_id, n.creator_nickname,
-       n.live_usd_gmv
-FROM not_recent n
-WHERE NOT EXISTS (
-  SELECT 1 FROM fastmoss.ranking_entries e
-   WHERE e.creator_uid = n.creator_uid
-     AND e.snapshot_id = ANY (n.earlier_snapshot_ids)
-     AND e.rank <= (SELECT top_n FROM params))
-ORDER BY n.region, n.rank;
+SELECT r.region, r.period_value AS week, r.rank, r.creator_uid_text, r.creator_unique_id,
+       r.creator_nickname, r.live_usd_gmv
+FROM fastmoss.v_rankings r
+JOIN fastmoss.ranking_creator_firsts f
+  ON f.creator_uid = r.creator_uid AND f.region = r.region
+ AND f.period_type = 'week' AND f.order_field = 'gmv'
+ AND f.product_category_id IS NULL AND f.creator_category_id IS NULL
+WHERE r.period_type = 'week'
+  AND r.period_start = (SELECT week_start FROM params)
+  AND r.order_field = 'gmv'
+  AND r.product_category_id IS NULL AND r.creator_category_id IS NULL
+  AND r.rank <= 100
+  -- Their first top-100 week in this series is this one.
+  AND f.first_top_100_start = r.period_start
+ORDER BY r.region, r.rank;
 
 -- name: top_10_concentration
 -- How concentrated is each region's GMV: what share of its listed top 500 do the top 10 take, latest week?

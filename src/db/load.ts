@@ -13,6 +13,11 @@ import {
   topLiveCopyLines,
 } from './batch-rows.ts';
 import { copyIn } from './copy-in.ts';
+import {
+  type ReplacedEntries,
+  recomputeReplacedFirsts,
+  recordCreatorFirsts,
+} from './creator-firsts.ts';
 import { RankingLoadError } from './errors.ts';
 import { ensurePartitions, forgetPartitions, isMissingPartitionError } from './partitions.ts';
 import { lockRankingSeries, refreshQualityFlags } from './quality-flags.ts';
@@ -26,7 +31,8 @@ import { inTransaction } from './transaction.ts';
  * rows (categories, creators, live streams) merged and written once, in key order, only where
  * something changed (a creator's or live stream's attributes only from a period at least as
  * recent as the one they are as of); their snapshots upserted by key (a reload keeps its snapshot id); their
- * quality flags refreshed; their entries and top lives replaced by COPY; their pages archived.
+ * quality flags refreshed; their entries and top lives replaced by COPY; each creator's first period
+ * in the series kept (creator-firsts.ts); their pages archived.
  * Readers see each ranking's previous version or its new one, never a mix.
  */
 
@@ -386,6 +392,8 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
   // write to the distributed facts in one transaction, which it refuses.
   for (const load of loads) await refreshQualityFlags(tx, load.ranking.key, load.bounds);
   const replaced = snapshots.filter((s) => s.replaced).map((s) => s.id);
+  // Who the replaced rankings listed, for ranking_creator_firsts (src/db/creator-firsts.ts).
+  const replacedEntries: ReplacedEntries = { snapshotIds: [], creatorUids: [], ranks: [] };
   if (replaced.length > 0) {
     // period_start, the partition key, keeps the deletes to the months of the batch.
     const months = [
@@ -397,11 +405,21 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
         WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
       params,
     );
-    await tx.query(
+    const { rows: old } = await tx.query<{
+      snapshot_id: string;
+      creator_uid: string;
+      rank: number;
+    }>(
       `DELETE FROM fastmoss.ranking_entries
-        WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])`,
+        WHERE snapshot_id = ANY($1::bigint[]) AND period_start = ANY($2::date[])
+        RETURNING snapshot_id, creator_uid, rank`,
       params,
     );
+    for (const row of old) {
+      replacedEntries.snapshotIds.push(String(row.snapshot_id));
+      replacedEntries.creatorUids.push(String(row.creator_uid));
+      replacedEntries.ranks.push(row.rank);
+    }
   }
   // One chunk of COPY text per ranking, sent in turn, never joined into one string.
   const entries: string[] = [];
@@ -415,6 +433,12 @@ async function writeBatch(tx: pg.ClientBase, loads: PreparedLoad[]): Promise<Loa
   });
   await copyIn(tx, ENTRIES_COPY, entries);
   await copyIn(tx, TOP_LIVES_COPY, topLives);
+  await recordCreatorFirsts(
+    tx,
+    snapshots.map((s) => s.id),
+    [...new Set(loads.map((l) => l.bounds.start))],
+  );
+  await recomputeReplacedFirsts(tx, replacedEntries);
   const archived = loads.map((load, index) => ({
     key: load.ranking.key,
     bounds: load.bounds,

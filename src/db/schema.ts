@@ -256,6 +256,45 @@ export const rankingTopLives = fastmoss.table(
   ],
 );
 
+/*
+ * One row per ranking series (the key without its period) and creator it ever listed: the first
+ * period it listed them, and the first it ranked them in its top 100. Kept by the writer in the
+ * transaction of the entries (src/db/creator-firsts.ts); unpartitioned, so "is this creator new
+ * here" is one probe of its unique index, whatever the history's length.
+ */
+export const rankingCreatorFirsts = fastmoss.table(
+  'ranking_creator_firsts',
+  {
+    creatorUid: tiktokId('creator_uid')
+      .notNull()
+      .references(() => creators.uid),
+    region: text('region').notNull(),
+    productCategoryId: integer('product_category_id'),
+    creatorCategoryId: integer('creator_category_id'),
+    periodType: text('period_type').notNull(),
+    orderField: text('order_field').notNull(),
+    firstPeriodStart: date('first_period_start', { mode: 'string' }).notNull(),
+    firstTop100Start: date('first_top_100_start', { mode: 'string' }),
+  },
+  (t) => [
+    // Creator first: a join on (creator, region) with the series' other columns constant (the
+    // analysts' form) reads it by index, as does the writer's lookup of a ranking's creators.
+    unique('ranking_creator_firsts_key_unique')
+      .on(
+        t.creatorUid,
+        t.region,
+        t.productCategoryId,
+        t.creatorCategoryId,
+        t.periodType,
+        t.orderField,
+      )
+      .nullsNotDistinct(),
+    // "Whose first top-100 period is this one": the creators new to the top, by index.
+    index('ranking_creator_firsts_top_idx').on(t.firstTop100Start),
+    check('ranking_creator_firsts_top_check', sql`${t.firstTop100Start} >= ${t.firstPeriodStart}`),
+  ],
+);
+
 export const etlJobs = fastmoss.table(
   'etl_jobs',
   {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensurePartitions } from '../../src/db/partitions.ts';
+import { loadRanking } from '../../src/db/load.ts';
 import type {
   OrderField,
   PeriodType,
@@ -10,6 +10,7 @@ import type {
 } from '../../src/domain/ranking.ts';
 import { readAnalystQueries } from '../support/analyst-queries.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { makeRanking } from '../support/rankings.ts';
 import {
   FIXTURE_PERIODS,
   FIXTURE_REGIONS,
@@ -217,24 +218,41 @@ describe('docs/queries.sql', () => {
     const newcomers = before.filter((row) => row.region === 'US');
     expect(newcomers.length).toBeGreaterThanOrEqual(2);
     const [seenLongAgo, rankedLowLongAgo] = newcomers;
-    // Week 2026-02 (from 2026-01-05): ten weeks before the latest, past the first check's window.
-    await ensurePartitions(db.pool, ['2026-01-05']);
-    const after = await inRolledBackTransaction(async (client) => {
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO fastmoss.ranking_snapshots
-           (region, product_category_id, creator_category_id, period_type, period_value,
-            order_field, period_start, period_end, total, entry_count, api_calls, fetched_at)
-         VALUES ('US', NULL, NULL, 'week', '2026-02', 'gmv', '2026-01-05', '2026-01-11',
-                 2, 2, 1, '2026-01-12T06:00:00Z')
-         RETURNING id`,
-      );
-      await client.query(
-        `INSERT INTO fastmoss.ranking_entries (snapshot_id, period_start, rank, creator_uid)
-         VALUES ($1, '2026-01-05', 100, $2), ($1, '2026-01-05', 101, $3)`,
-        [rows[0]?.id, seenLongAgo?.creator_uid_text, rankedLowLongAgo?.creator_uid_text],
-      );
-      return run('creators_new_to_top_100', client);
+    // Week 2026-02 (from 2026-01-05): ten weeks before the latest, loaded by the writer (which
+    // keeps ranking_creator_firsts): the first creator at rank 100, the second at 101.
+    const ranking = makeRanking({
+      size: 101,
+      livesPerEntry: 0,
+      seed: 42,
+      key: {
+        region: 'US',
+        productCategoryId: null,
+        creatorCategoryId: null,
+        periodType: 'week',
+        periodValue: '2026-02',
+        orderField: 'gmv',
+      },
+      fetchedAt: new Date('2026-01-12T06:00:00Z'),
     });
+    const [atHundred, atHundredOne] = ranking.entries.slice(99);
+    if (!atHundred || !atHundredOne || !seenLongAgo || !rankedLowLongAgo)
+      throw new Error('fixture too small');
+    for (const entry of ranking.entries) {
+      // No category: the fixture's category names stay as they are.
+      entry.creator.categoryId = null;
+      entry.creator.categoryName = null;
+    }
+    atHundred.creator.uid = String(seenLongAgo.creator_uid_text);
+    atHundredOne.creator.uid = String(rankedLowLongAgo.creator_uid_text);
+    const { snapshotId } = await loadRanking(db.pool, ranking);
+    let after: Row[];
+    try {
+      after = await run('creators_new_to_top_100');
+    } finally {
+      // Deleting the snapshot deletes its rows and moves the firsts back (its trigger).
+      await db.pool.query('DELETE FROM fastmoss.ranking_snapshots WHERE id = $1', [snapshotId]);
+    }
+    expect(await run('creators_new_to_top_100')).toEqual(before);
     const key = (row: Row) => [row.region, row.creator_uid_text];
     expect(after.map(key)).toEqual(
       before.filter((row) => row.creator_uid_text !== seenLongAgo?.creator_uid_text).map(key),

@@ -163,7 +163,7 @@ describe('migrateDatabase', () => {
     expect(kept.rows).toEqual([{ id: 4, name: 'Beauty' }]);
   });
 
-  it('creates the nine contract tables, the raw archive, quarantine, API budget, daily calls, run stops and plan limits in schema fastmoss', async () => {
+  it('creates the nine contract tables, the raw archive, quarantine, API budget, daily calls, run stops, plan limits and creator firsts in schema fastmoss', async () => {
     const { rows } = await migrated.pool.query<{ table_name: string }>(
       `select table_name from information_schema.tables
         where table_schema = 'fastmoss' and table_type = 'BASE TABLE'
@@ -181,6 +181,7 @@ describe('migrateDatabase', () => {
       'live_streams',
       'product_categories',
       'quarantine',
+      'ranking_creator_firsts',
       'ranking_entries',
       'ranking_snapshots',
       'ranking_top_lives',
@@ -252,6 +253,29 @@ describe('migrateDatabase', () => {
     );
     expect(lives.rows).toEqual([
       { attributes_as_of: '2026-03-31', attributes_fetched_at: new Date('2026-04-01T02:00Z') },
+    ]);
+  });
+
+  it('fills ranking_creator_firsts from the entries the database already holds (migration 0019)', async () => {
+    // The database of the test above, loaded before 0019 and migrated since.
+    const { rows } = await beforeAsOf.pool.query(
+      `SELECT creator_uid::text, region, period_type, order_field, first_period_start::text,
+              first_top_100_start::text
+         FROM fastmoss.ranking_creator_firsts ORDER BY creator_uid, period_type`,
+    );
+    const firsts = (uid: string, periodType: string, first: string) => ({
+      creator_uid: uid,
+      region: 'US',
+      period_type: periodType,
+      order_field: 'gmv',
+      first_period_start: first,
+      first_top_100_start: first,
+    });
+    expect(rows).toEqual([
+      firsts('7000000000000000001', 'day', '2026-03-10'),
+      firsts('7000000000000000001', 'month', '2026-03-01'),
+      firsts('7000000000000000002', 'day', '2026-03-10'),
+      firsts('7000000000000000002', 'month', '2026-03-01'),
     ]);
   });
 });

@@ -4,7 +4,8 @@ import type pg from 'pg';
  * One md5 per warehouse table, over every row in key order. Surrogate ids and load times are left
  * out (they differ between two loads of the same data); snapshots are named by their ranking key.
  * A creator's or live stream's attributes must be those of the latest period that lists it, as
- * the writer keeps them (src/db/load.ts): the checksum throws when one is not.
+ * the writer keeps them (src/db/load.ts), and ranking_creator_firsts what the entries say: the
+ * checksum throws when one is not.
  */
 const SNAPSHOT_KEY = `s.region, s.product_category_id, s.creator_category_id, s.period_type, s.period_value, s.order_field`;
 
@@ -32,6 +33,18 @@ const LIVE_STREAM_LATEST = `SELECT l.room_id,
          WHERE t.room_id = l.room_id) AS as_of_latest
     FROM fastmoss.live_streams l`;
 
+const FIRSTS_COLUMNS = `creator_uid, region, product_category_id, creator_category_id, period_type,
+  order_field, first_period_start, first_top_100_start`;
+
+/** ranking_creator_firsts as computed from scratch from the entries (migration 0019's fill). */
+const FIRSTS_FROM_ENTRIES = `SELECT e.creator_uid, s.region, s.product_category_id,
+      s.creator_category_id, s.period_type, s.order_field, min(s.period_start) AS first_period_start,
+      min(s.period_start) FILTER (WHERE e.rank <= 100) AS first_top_100_start
+    FROM fastmoss.ranking_entries e
+    JOIN fastmoss.ranking_snapshots s ON s.id = e.snapshot_id AND s.period_start = e.period_start
+   GROUP BY e.creator_uid, s.region, s.product_category_id, s.creator_category_id, s.period_type,
+            s.order_field`;
+
 const TABLE_ROWS: Record<string, string> = {
   ranking_snapshots: `SELECT ${SNAPSHOT_KEY}, s.period_start, s.period_end, s.total, s.entry_count
     FROM fastmoss.ranking_snapshots s`,
@@ -44,6 +57,7 @@ const TABLE_ROWS: Record<string, string> = {
       attributes_as_of FROM fastmoss.creators`,
   live_streams: `SELECT room_id, creator_uid, region, title, cover_url, attributes_as_of
     FROM fastmoss.live_streams`,
+  ranking_creator_firsts: `SELECT ${FIRSTS_COLUMNS} FROM fastmoss.ranking_creator_firsts`,
   creator_categories: `SELECT id, name FROM fastmoss.creator_categories`,
   product_categories: `SELECT id, name FROM fastmoss.product_categories`,
 };
@@ -67,7 +81,32 @@ export async function staleAttributes(
   };
 }
 
+/**
+ * Rows of ranking_creator_firsts that differ from a from-scratch computation over the entries:
+ * `stored` rows it has and should not, `expected` rows it lacks (at most `limit` of each).
+ */
+export async function creatorFirstsDrift(
+  pool: pg.Pool,
+  limit = 5,
+): Promise<{ stored: unknown[]; expected: unknown[] }> {
+  const stored = await pool.query(
+    `SELECT ${FIRSTS_COLUMNS} FROM fastmoss.ranking_creator_firsts
+     EXCEPT ALL ${FIRSTS_FROM_ENTRIES} LIMIT ${limit}`,
+  );
+  const expected = await pool.query(
+    `${FIRSTS_FROM_ENTRIES} EXCEPT ALL
+     SELECT ${FIRSTS_COLUMNS} FROM fastmoss.ranking_creator_firsts LIMIT ${limit}`,
+  );
+  return { stored: stored.rows, expected: expected.rows };
+}
+
 export async function warehouseChecksum(pool: pg.Pool): Promise<WarehouseChecksum> {
+  const drift = await creatorFirstsDrift(pool);
+  if (drift.stored.length > 0 || drift.expected.length > 0) {
+    throw new Error(
+      `ranking_creator_firsts differs from the entries: has ${JSON.stringify(drift.stored)}, lacks ${JSON.stringify(drift.expected)}`,
+    );
+  }
   const stale = await staleAttributes(pool);
   if (stale.creators.length > 0 || stale.liveStreams.length > 0) {
     throw new Error(
