@@ -24,6 +24,18 @@ SELECT e.creator_uid, s.region, s.product_category_id, s.creator_category_id, s.
 ALTER TABLE "fastmoss"."ranking_creator_firsts" ADD CONSTRAINT "ranking_creator_firsts_key_unique" UNIQUE NULLS NOT DISTINCT("creator_uid","region","product_category_id","creator_category_id","period_type","order_field");--> statement-breakpoint
 SET LOCAL work_mem TO DEFAULT;--> statement-breakpoint
 ALTER TABLE "fastmoss"."ranking_creator_firsts" ADD CONSTRAINT "ranking_creator_firsts_creator_uid_creators_uid_fk" FOREIGN KEY ("creator_uid") REFERENCES "fastmoss"."creators"("uid") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+-- As the fact tables' keys (migration 0014): declared for BI tools' joins, not checked row by row
+-- on Postgres 18 and later (each check locks the creator's row); the loader writes the creators
+-- of a batch before its firsts, in the same transaction, and nothing deletes creators.
+DO $$
+BEGIN
+  IF current_setting('server_version_num')::int >= 180000 THEN
+    ALTER TABLE fastmoss.ranking_creator_firsts
+      ALTER CONSTRAINT ranking_creator_firsts_creator_uid_creators_uid_fk NOT ENFORCED;
+  END IF;
+END $$;
+--> statement-breakpoint
+COMMENT ON CONSTRAINT "ranking_creator_firsts_creator_uid_creators_uid_fk" ON "fastmoss"."ranking_creator_firsts" IS 'Declared for joins; NOT ENFORCED on Postgres 18+ (the loader writes the creator in the same transaction, first). TRUNCATE creators CASCADE empties this table too.';--> statement-breakpoint
 CREATE INDEX "ranking_creator_firsts_top_idx" ON "fastmoss"."ranking_creator_firsts" USING btree ("first_top_100_start");--> statement-breakpoint
 ANALYZE "fastmoss"."ranking_creator_firsts";--> statement-breakpoint
 -- Deleting snapshots (by hand: loads never do) deletes their facts, as before, and then moves
