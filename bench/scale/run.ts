@@ -7,6 +7,7 @@
  * the same load into an empty warehouse. Writes bench/results/scale.json and BENCHMARKS.md's table.
  *
  *   npx tsx bench/scale/run.ts [--years 10] [--runs 5] [--rankings 60] [--reuse] [--build-only]
+ *                              [--build-workers 2]
  *
  * Starts its own embedded Postgres (in the OS temp dir; ~40 GB at 10 years) unless DATABASE_URL
  * is set. `--reuse` keeps database fastmoss_bench_scale if it has entries (and migrates it).
@@ -39,6 +40,7 @@ const { values: options } = parseArgs({
     rankings: { type: 'string', default: '60' },
     reuse: { type: 'boolean', default: false },
     'build-only': { type: 'boolean', default: false },
+    'build-workers': { type: 'string', default: '2' },
   },
 });
 const spec: SqlWarehouseSpec = {
@@ -194,13 +196,15 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
     }
   }
   const database = await freshDatabase(serverUrl, 'scale');
-  // Two: the builder holds one connection, partitions are created on the other.
-  const pool = createPool(database.url, { max: 2 });
+  const workers = Math.max(1, Number(options['build-workers']));
+  // The builder's own, one a month being built, one for live streams, one for partitions.
+  const pool = createPool(database.url, { max: workers + 3 });
   const started = performance.now();
   try {
     const built = await buildSqlWarehouse(
       pool,
       spec,
+      { workers },
       (month) => ensurePartitions(pool, [month]),
       (done, total, sofar) => {
         if (done % 6 === 0 || done === total) {
