@@ -16,6 +16,7 @@
  * `-c wal_level=minimal -c max_wal_senders=0 -c full_page_writes=off` (a month's tables are then
  * written without WAL), then restart it with its usual settings and measure with `--reuse`.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { createPool } from '../../src/db/connect.ts';
@@ -170,7 +171,34 @@ async function counts(pool: pg.Pool) {
   };
 }
 
-async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs: number | null }> {
+/** How the warehouse was built: kept in it (schema public, outside the catalog compared) for a later --reuse. */
+interface BuildRecord {
+  seconds: number;
+  /** Time spent in each phase, summed over the workers (months build `workers` at once). */
+  phasesSeconds: Record<string, number>;
+  workers: number;
+  liveStreams: number;
+  loadAverage: { before: number; after: number };
+  finishedAt: string;
+}
+
+async function writeBuildRecord(pool: pg.Pool, record: BuildRecord): Promise<void> {
+  await pool.query('CREATE TABLE IF NOT EXISTS public.scale_build (record jsonb NOT NULL)');
+  await pool.query('TRUNCATE public.scale_build');
+  await pool.query('INSERT INTO public.scale_build (record) VALUES ($1)', [JSON.stringify(record)]);
+}
+
+/** The build's record, or null for a warehouse built before records were kept. */
+async function readBuildRecord(pool: pg.Pool): Promise<BuildRecord | null> {
+  const { rows } = await pool
+    .query<{ record: BuildRecord }>(`SELECT record FROM public.scale_build`)
+    .catch(() => ({ rows: [] as { record: BuildRecord }[] }));
+  return rows[0]?.record ?? null;
+}
+
+async function openWarehouse(
+  serverUrl: string,
+): Promise<{ url: string; build: BuildRecord | null }> {
   const reusedUrl = databaseUrl(serverUrl, 'fastmoss_bench_scale');
   if (options.reuse) {
     await migrateDatabase(reusedUrl);
@@ -189,7 +217,7 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
         }
         await pool.query('VACUUM ANALYZE');
         await checkSchemaAsMigrated(serverUrl, reusedUrl);
-        return { url: reusedUrl, buildMs: null };
+        return { url: reusedUrl, build: await readBuildRecord(pool) };
       }
     } finally {
       await pool.end();
@@ -200,6 +228,8 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
   // The builder's own, one a month being built, one for live streams, one for partitions.
   const pool = createPool(database.url, { max: workers + 3 });
   const started = performance.now();
+  const loadBefore = round(loadavg()[0] ?? 0);
+  let record: BuildRecord;
   try {
     const built = await buildSqlWarehouse(
       pool,
@@ -213,6 +243,7 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
         }
       },
     );
+    const builtAt = performance.now();
     const client = await pool.connect();
     try {
       await writeLedger(client);
@@ -228,12 +259,24 @@ async function openWarehouse(serverUrl: string): Promise<{ url: string; buildMs:
       `  built ${built.entries} entries, ${built.liveStreams} live streams (${((performance.now() - started) / 1000).toFixed(0)} s); VACUUM ANALYZE`,
     );
     await pool.query('VACUUM ANALYZE');
+    const phasesSeconds = Object.fromEntries(
+      Object.entries(built.phaseMs).map(([phase, ms]) => [phase, round(ms / 1000, 1)]),
+    );
+    phasesSeconds['ledger and VACUUM ANALYZE'] = round((performance.now() - builtAt) / 1000, 1);
+    record = {
+      seconds: round((performance.now() - started) / 1000, 0),
+      phasesSeconds,
+      workers,
+      liveStreams: built.liveStreams,
+      loadAverage: { before: loadBefore, after: round(loadavg()[0] ?? 0) },
+      finishedAt: new Date().toISOString(),
+    };
+    await writeBuildRecord(pool, record);
   } finally {
     await pool.end();
   }
-  const buildMs = performance.now() - started;
   await checkSchemaAsMigrated(serverUrl, database.url);
-  return { url: database.url, buildMs };
+  return { url: database.url, build: record };
 }
 
 /**
@@ -294,18 +337,18 @@ if (!process.env.DATABASE_URL) {
 }
 const simulator = await startSimulatorProcess();
 try {
-  const { url, buildMs } = await openWarehouse(postgres.serverUrl);
+  const { url, build } = await openWarehouse(postgres.serverUrl);
   if (options['build-only']) {
-    console.log(`built in ${round((buildMs ?? 0) / 1000, 0)} s; measure with --reuse`);
+    console.log(`built in ${build?.seconds} s; measure with --reuse`);
   } else {
-    await measure(url, buildMs);
+    await measure(url, build);
   }
 } finally {
   await simulator.close();
   await postgres.stop();
 }
 
-async function measure(url: string, buildMs: number | null): Promise<void> {
+async function measure(url: string, build: BuildRecord | null): Promise<void> {
   const pool = createPool(url, { max: 1 });
   try {
     const warehouse = await counts(pool);
@@ -352,7 +395,8 @@ async function measure(url: string, buildMs: number | null): Promise<void> {
         warehouse: {
           ...spec,
           ...warehouse,
-          buildSeconds: buildMs === null ? null : round(buildMs / 1000, 0),
+          // The build's record when it was built earlier (--reuse) by this version.
+          build,
         },
         diskGiBPerMillionEntries: {
           entriesAndTopLives: perMillionEntries(factBytes),
