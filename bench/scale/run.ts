@@ -235,9 +235,13 @@ async function openWarehouse(
             client.release();
           }
         }
-        await pool.query('VACUUM ANALYZE');
+        // A finished build (it left its record) analyzed its months; one stopped part-way, or
+        // built before records were kept, is vacuumed and analyzed whole.
+        const build = await readBuildRecord(pool);
+        if (build) await analyzeAfterBuild(pool);
+        else await pool.query('VACUUM ANALYZE');
         await checkSchemaAsMigrated(serverUrl, reusedUrl);
-        return { url: reusedUrl, build: await readBuildRecord(pool) };
+        return { url: reusedUrl, build };
       }
     } finally {
       await pool.end();
