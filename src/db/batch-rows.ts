@@ -5,8 +5,8 @@ import { sortIds, stripNul } from './ranking-rows.ts';
 
 /*
  * The dimension rows of a batch of rankings, merged: one row per creator, live stream and
- * category however many rankings of the batch name it, ordered by key. A creator's or live
- * stream's attributes are those of its latest period in the batch (the latest period_end; of two
+ * category however many rankings of the batch name it, ordered by key. A creator's, live
+ * stream's or category's attributes are those of its latest period in the batch (the latest period_end; of two
  * ending the same day, the later fetch), as load.ts keeps them across batches: the merge gives
  * the same result as loading the rankings one after another, oldest period first. A missing
  * value does not erase a known one. first_seen_at / last_seen_at are the earliest and latest
@@ -43,9 +43,12 @@ export interface LiveStreamRow extends AttributesAsOf {
   lastSeenAt: Date;
 }
 
+/** A creator category and its name of the batch's latest period naming it (as-of null: none did). */
 export interface CategoryRow {
   id: number;
   name: string | null;
+  attributesAsOf: IsoDate | null;
+  attributesFetchedAt: Date | null;
 }
 
 export interface DimensionRows {
@@ -93,8 +96,15 @@ export function mergeDimensionRows(rankings: readonly DatedRanking[]): Dimension
       const c = entry.creator;
       if (c.categoryId !== null) {
         const name = stripNulOrNull(c.categoryName);
-        const known = categories.get(c.categoryId);
-        categories.set(c.categoryId, { id: c.categoryId, name: name ?? known?.name ?? null });
+        if (name !== null) categories.set(c.categoryId, { id: c.categoryId, name, ...asOf });
+        else if (!categories.has(c.categoryId)) {
+          categories.set(c.categoryId, {
+            id: c.categoryId,
+            name: null,
+            attributesAsOf: null,
+            attributesFetchedAt: null,
+          });
+        }
       }
       const before = creators.get(c.uid);
       creators.set(c.uid, {

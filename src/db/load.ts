@@ -122,19 +122,41 @@ function attributeUpdates(stored: string, attributes: Attribute[]): string {
     .join(',\n            ');
 }
 
+/*
+ * A category's name is that of the latest period naming it, whatever order rankings load in: a
+ * backfill of older periods after newer ones keeps the newer name. A ranking that names no
+ * category (name NULL, as-of NULL) never wins over a stored name.
+ */
+const CATEGORY_ATTRIBUTES: Attribute[] = [{ name: 'name', keepKnown: true }];
+const CATEGORY_CHANGES = attributesChange(
+  'i',
+  'c',
+  attributeDiffers('i', 'c', CATEGORY_ATTRIBUTES),
+);
+const CATEGORY_UPDATES = attributeUpdates('cc', CATEGORY_ATTRIBUTES);
+
 async function upsertCreatorCategories(tx: pg.ClientBase, rows: CategoryRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `WITH input AS (SELECT * FROM unnest($1::int[], $2::text[]) AS i(id, name)),
+    `WITH input AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::date[], $4::timestamptz[])
+         AS i(id, name, attributes_as_of, attributes_fetched_at)),
      changed AS (
        SELECT i.* FROM input i LEFT JOIN fastmoss.creator_categories c ON c.id = i.id
-        WHERE c.id IS NULL OR (i.name IS NOT NULL AND i.name IS DISTINCT FROM c.name))
-     INSERT INTO fastmoss.creator_categories AS cc (id, name)
-     SELECT id, name FROM changed ORDER BY id
+        WHERE c.id IS NULL
+           OR (i.name IS NOT NULL AND ${attributesWin('i', 'c')} AND ${CATEGORY_CHANGES}))
+     INSERT INTO fastmoss.creator_categories AS cc
+       (id, name, attributes_as_of, attributes_fetched_at)
+     SELECT * FROM changed ORDER BY id
      ON CONFLICT (id) DO UPDATE
-        SET name = coalesce(excluded.name, cc.name), updated_at = now()
-      WHERE excluded.name IS NOT NULL AND excluded.name IS DISTINCT FROM cc.name`,
-    [columnLiteral(rows, (r) => r.id), columnLiteral(rows, (r) => r.name)],
+        SET ${CATEGORY_UPDATES}, updated_at = now()
+      WHERE excluded.name IS NOT NULL AND ${attributesWin('excluded', 'cc')}`,
+    [
+      columnLiteral(rows, (r) => r.id),
+      columnLiteral(rows, (r) => r.name),
+      columnLiteral(rows, (r) => r.attributesAsOf),
+      columnLiteral(rows, (r) => r.attributesFetchedAt),
+    ],
   );
 }
 

@@ -34,6 +34,13 @@ export const creatorCategories = fastmoss.table('creator_categories', {
   id: integer('id').primaryKey(),
   name: text('name'),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  /**
+   * The name is the one of the latest period that named the category, as a creator's attributes
+   * are: that ranking's period_end and fetch. NULL: no name known yet, or stored before migration
+   * 0020; any named period wins over it.
+   */
+  attributesAsOf: date('attributes_as_of', { mode: 'string' }),
+  attributesFetchedAt: timestamptz('attributes_fetched_at'),
 });
 
 export const productCategories = fastmoss.table('product_categories', {

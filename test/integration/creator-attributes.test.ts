@@ -27,6 +27,7 @@ function rankingOf(
   for (const entry of ranking.entries) {
     entry.creator.followerCount = followers + entry.rank;
     entry.creator.nickname = `${label} ${entry.rank}`;
+    entry.creator.categoryName = `${label} category`;
     for (const live of entry.topLives) live.title = `${label} live ${entry.rank}`;
   }
   return ranking;
@@ -54,6 +55,13 @@ async function creators() {
   return rows;
 }
 
+async function categories() {
+  const { rows } = await db.pool.query<{ id: number; name: string; attributes_as_of: string }>(
+    `SELECT id, name, attributes_as_of::text FROM fastmoss.creator_categories ORDER BY id`,
+  );
+  return rows;
+}
+
 async function liveStreams() {
   const { rows } = await db.pool.query<{ title: string; attributes_as_of: string }>(
     `SELECT title, attributes_as_of::text FROM fastmoss.live_streams ORDER BY room_id`,
@@ -70,7 +78,7 @@ async function rowVersions(): Promise<string[]> {
   return rows.map((row) => row.v);
 }
 
-describe('creators and live streams keep the attributes of their latest period', () => {
+describe('creators, live streams and categories keep the attributes of their latest period', () => {
   it('backfilling an older period after a newer one rolls nothing back; last_seen_at still moves', async () => {
     await truncate();
     await loadRanking(db.pool, rankingOf('day', '2026-03-20', '2026-04-02T01:00:00Z', 200, 'New'));
@@ -216,6 +224,7 @@ describe('creators and live streams keep the attributes of their latest period',
       }
       results[order] = {
         creators: await creators(),
+        categories: await categories(),
         liveStreams: await liveStreams(),
         checksum: await warehouseChecksum(db.pool),
       };
@@ -234,6 +243,25 @@ describe('creators and live streams keep the attributes of their latest period',
       },
       expect.objectContaining({ nickname: 'Month 3 2', follower_count: 402 }),
       expect.objectContaining({ nickname: 'Month 3 3', follower_count: 403 }),
+    ]);
+    expect(await categories()).toEqual([
+      { id: 4, name: 'Month 3 category', attributes_as_of: '2026-03-31' },
+    ]);
+  });
+
+  it("a category's name is the latest period's: an older period loaded after keeps it, a newer one changes it", async () => {
+    await truncate();
+    await loadRanking(db.pool, rankingOf('day', '2026-03-20', '2026-04-02T01:00:00Z', 200, 'New'));
+    await loadRanking(db.pool, rankingOf('day', '2026-03-10', '2026-04-05T01:00:00Z', 100, 'Old'));
+    expect(await categories()).toEqual([
+      { id: 4, name: 'New category', attributes_as_of: '2026-03-20' },
+    ]);
+    await loadRanking(
+      db.pool,
+      rankingOf('day', '2026-03-25', '2026-04-06T01:00:00Z', 300, 'Newer'),
+    );
+    expect(await categories()).toEqual([
+      { id: 4, name: 'Newer category', attributes_as_of: '2026-03-25' },
     ]);
   });
 });
