@@ -230,6 +230,8 @@ export const rankingEntries = fastmoss.table(
     }).onDelete('cascade'),
     check('ranking_entries_rank_check', sql`${t.rank} >= 1`),
     index('ranking_entries_creator_idx').on(t.creatorUid, t.snapshotId),
+    // The planner's price of a probe by snapshot alone: see migration 0021.
+    index('ranking_entries_snapshot_idx').on(t.snapshotId),
   ],
 );
 
