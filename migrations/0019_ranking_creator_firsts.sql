@@ -29,9 +29,10 @@ ALTER TABLE "fastmoss"."ranking_creator_firsts" ADD CONSTRAINT "ranking_creator_
 -- of a batch before its firsts, in the same transaction, and nothing deletes creators.
 DO $$
 BEGIN
+  -- EXECUTE: Postgres 15-17 cannot even parse NOT ENFORCED, in a branch they never take.
   IF current_setting('server_version_num')::int >= 180000 THEN
-    ALTER TABLE fastmoss.ranking_creator_firsts
-      ALTER CONSTRAINT ranking_creator_firsts_creator_uid_creators_uid_fk NOT ENFORCED;
+    EXECUTE 'ALTER TABLE fastmoss.ranking_creator_firsts '
+         || 'ALTER CONSTRAINT ranking_creator_firsts_creator_uid_creators_uid_fk NOT ENFORCED';
   END IF;
 END $$;
 --> statement-breakpoint
