@@ -1,6 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import type { RunEndReason } from '../domain/errors.ts';
-import type { RankingKey } from '../domain/ranking.ts';
+import { compareRankingKeys, type RankingKey } from '../domain/ranking.ts';
 import type { PlannedRanking } from '../plan/plan.ts';
 import {
   matchesRankingKey,
@@ -64,11 +64,14 @@ export function keyArrays(planned: PlannedRanking[]) {
   ];
 }
 
-/** The planned rankings as rows (`keyArrays` bound to $1..$8): the key, period_start, period_end. */
+/**
+ * The planned rankings as rows (`keyArrays` bound to $1..$8): the key, period_start, period_end,
+ * and `n`, the row's place in the arrays.
+ */
 export const PLANNED_INPUT = `
   SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[],
-                       $7::date[], $8::date[])
-    AS t(${RANKING_KEY_COLUMNS}, period_start, period_end)`;
+                       $7::date[], $8::date[]) WITH ORDINALITY
+    AS t(${RANKING_KEY_COLUMNS}, period_start, period_end, n)`;
 
 /** True for an `input` row `i` whose ranking has a snapshot. */
 export const SNAPSHOT_EXISTS = `
@@ -77,7 +80,9 @@ export const SNAPSHOT_EXISTS = `
 /**
  * Upserts one job per planned ranking. A ranking already loaded is skipped (marked succeeded)
  * unless `force`; a failed, not_available or pending one becomes pending; one running stays with
- * its holder.
+ * its holder. The rows are written, and so locked, in key order (compareRankingKeys), the order
+ * a load marks its batch's jobs in: a plan and a load of the same jobs in two processes cannot
+ * deadlock.
  */
 export async function planJobs(
   db: Queryable,
@@ -85,6 +90,7 @@ export async function planJobs(
   options: { force: boolean; priority: number; runId: string },
 ): Promise<PlanResult> {
   if (planned.length === 0) return { jobIds: [], skipped: 0 };
+  const inKeyOrder = [...planned].sort((a, b) => compareRankingKeys(a.key, b.key));
   const result = await db.query<{ id: string; status: string }>(
     `WITH input AS (${PLANNED_INPUT}),
      marked AS (SELECT i.*, ${SNAPSHOT_EXISTS} AS loaded FROM input i)
@@ -93,7 +99,7 @@ export async function planJobs(
      SELECT ${RANKING_KEY_COLUMNS}, period_start, period_end,
             CASE WHEN loaded AND NOT $9::boolean THEN 'succeeded' ELSE 'pending' END,
             $10, $11, now(), now()
-     FROM marked
+     FROM marked ORDER BY n
      ON CONFLICT (${RANKING_KEY_COLUMNS}) DO UPDATE SET
        status = CASE
          WHEN j.status = 'running' THEN j.status
@@ -103,7 +109,7 @@ export async function planJobs(
        priority = GREATEST(j.priority, EXCLUDED.priority),
        updated_at = now()
      RETURNING j.id, j.status, j.period_start`,
-    [...keyArrays(planned), options.force, options.priority, options.runId],
+    [...keyArrays(inKeyOrder), options.force, options.priority, options.runId],
   );
   const jobIds: string[] = [];
   let skipped = 0;
@@ -295,7 +301,11 @@ export async function releaseJob(
   );
 }
 
-/** Extends the lease of every job this worker holds. */
+/**
+ * Extends the lease of every job this worker holds. A job locked by a load that is committing
+ * right now is skipped (that load ends its lease); waiting for it, while holding the other jobs'
+ * rows, could deadlock with the load's next job.
+ */
 export async function renewLeases(
   db: Queryable,
   workerId: string,
@@ -303,7 +313,9 @@ export async function renewLeases(
 ): Promise<void> {
   await db.query(
     `UPDATE fastmoss.etl_jobs SET locked_until = now() + make_interval(secs => $2)
-     WHERE locked_by = $1 AND status = 'running'`,
+     WHERE id IN (SELECT id FROM fastmoss.etl_jobs
+                   WHERE locked_by = $1 AND status = 'running'
+                   FOR UPDATE SKIP LOCKED)`,
     [workerId, leaseSeconds],
   );
 }

@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import { type FetchedRanking, type RankingKey, rankingKeyLabel } from '../domain/ranking.ts';
+import {
+  compareRankingKeys,
+  type FetchedRanking,
+  type RankingKey,
+  rankingKeyLabel,
+} from '../domain/ranking.ts';
 import { type PeriodBounds, periodBounds } from '../plan/periods.ts';
 import { arrayLiteral, columnLiteral } from './array-literal.ts';
 import {
@@ -299,12 +304,6 @@ interface PreparedLoad extends RankingLoad {
   runIdText: string | null;
 }
 
-function keyCompare(a: RankingKey, b: RankingKey): number {
-  const la = rankingKeyLabel(a);
-  const lb = rankingKeyLabel(b);
-  return la < lb ? -1 : la > lb ? 1 : 0;
-}
-
 /**
  * Upserts the snapshots of the batch by key, in key order; the ON CONFLICT target names the key
  * columns and Postgres picks the NULLS NOT DISTINCT unique constraint as arbiter, so an "all
@@ -496,8 +495,8 @@ function batchLabel(loads: RankingLoad[]): string {
 
 /**
  * Writes fetched rankings in one transaction: all of them, or none (then the previous version of
- * each stays). Each load's `withinTransaction` runs after every ranking is written, in order.
- * The result is in the order of `loads`.
+ * each stays). Each load's `withinTransaction` runs after every ranking is written, in key order
+ * (compareRankingKeys). The result is in the order of `loads`.
  */
 export async function loadRankings(pool: pg.Pool, loads: RankingLoad[]): Promise<LoadedRanking[]> {
   if (loads.length === 0) return [];
@@ -511,7 +510,7 @@ export async function loadRankings(pool: pg.Pool, loads: RankingLoad[]): Promise
         runIdText: load.runId === undefined ? null : String(load.runId),
       };
     })
-    .sort((a, b) => keyCompare(a.ranking.key, b.ranking.key));
+    .sort((a, b) => compareRankingKeys(a.ranking.key, b.ranking.key));
   // The months' partitions are made first, outside the transaction (src/db/partitions.ts).
   const ensureMonths = async () => {
     try {
@@ -560,7 +559,9 @@ function writeInTransaction(
       const result = written[at];
       if (result) inCallerOrder[load.index] = result;
     });
-    for (const load of loads) await load.withinTransaction?.(tx);
+    // In key order, the order planJobs locks job rows in: what these write (each job marked
+    // succeeded) then cannot deadlock with a plan of the same jobs in another process.
+    for (const load of prepared) await load.withinTransaction?.(tx);
     return inCallerOrder;
   });
 }

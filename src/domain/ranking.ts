@@ -54,6 +54,17 @@ export function rankingKeyLabel(key: RankingKey): string {
   return `${key.region}/pc=${pc}/cc=${cc}/${key.periodType}:${key.periodValue}/${key.orderField}`;
 }
 
+/**
+ * The one order in which every writer that locks rows of several rankings takes them (the
+ * loader's batches, the ledger's plans and its job rows): two writers that lock in the same order
+ * can wait for each other but never deadlock.
+ */
+export function compareRankingKeys(a: RankingKey, b: RankingKey): number {
+  const la = rankingKeyLabel(a);
+  const lb = rankingKeyLabel(b);
+  return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
 /*
  * The validated shape the client hands to the loader. Exact values travel as strings:
  * ids as decimal digits (19 digits do not fit a double), money as decimal text.
