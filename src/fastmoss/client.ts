@@ -110,6 +110,12 @@ export interface RequestMeta {
   /** `rankingKeyLabel(key)`, or `topCreator` for a bare `request`. */
   label: string;
   page: number | undefined;
+  /**
+   * The ranking's place among those this process began (fetchRanking numbers them): the limiter
+   * starts a lower one's requests first. Undefined: after every numbered one, first come first
+   * served.
+   */
+  rankingOrder?: number;
 }
 
 export type RequestOutcome = 'ok' | FastmossError['code'];
@@ -174,6 +180,7 @@ export interface FastmossClient {
     page: number,
     pagesize?: number,
     calls?: CallReservation,
+    rankingOrder?: number,
   ): Promise<FetchedPage>;
   /**
    * Counts a ranking's `calls` against the shared daily cap before its first page starts (see
@@ -304,7 +311,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   ) {
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
-    const { release, permit: limiterPermit } = await limiter.acquire();
+    const { release, permit: limiterPermit } = await limiter.acquire(meta.rankingOrder);
     let authorized: AuthorizedRequest;
     let permit: StartPermit;
     try {
@@ -378,7 +385,11 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     partialMeta: Partial<RequestMeta> = {},
     reservation?: CallReservation,
   ): Promise<RequestResult> {
-    const meta: RequestMeta = { label: partialMeta.label ?? 'topCreator', page: partialMeta.page };
+    const meta: RequestMeta = {
+      label: partialMeta.label ?? 'topCreator',
+      page: partialMeta.page,
+      rankingOrder: partialMeta.rankingOrder,
+    };
     const where = meta.page === undefined ? meta.label : `${meta.label} page ${meta.page}`;
     const body = JSON.stringify(requestBody);
     /** Requests sent; more than the attempts when a refused token was renewed and tried again. */
@@ -565,11 +576,12 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     page: number,
     pagesize = MAX_PAGE_SIZE,
     calls?: CallReservation,
+    rankingOrder?: number,
   ): Promise<FetchedPage> {
     const label = rankingKeyLabel(key);
     const result = await request(
       topCreatorRequestBody(key, page, pagesize),
-      { label, page },
+      { label, page, rankingOrder },
       calls,
     );
     const raw: RawPage = {

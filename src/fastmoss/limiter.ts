@@ -113,11 +113,14 @@ export interface RequestLimiterOptions {
 
 interface Waiter {
   enqueuedAt: number;
+  /** Lower first; equal ones in arrival order. */
+  priority: number;
   grant: (grant: LimiterGrant) => void;
 }
 
 /**
- * Admits request starts, first come first served: never more than `rps` in ANY window of
+ * Admits request starts, the lowest `priority` number first, first come first served among equals:
+ * never more than `rps` in ANY window of
  * `windowMs` (a sliding log of the last `burst` start times, not a refilling bucket, which would
  * let a full bucket plus its refill put 2x rps into one second), and never more than
  * `concurrency` in flight. One per client, shared by every request and retry. The pacing is of
@@ -153,11 +156,16 @@ export class RequestLimiter {
 
   /**
    * Resolves when this request may start; call the grant's `release` when it has finished, and
-   * check its permit right before writing the request.
+   * check its permit right before writing the request. A waiter of lower `priority` is admitted
+   * before any of higher; without one, after every waiter that has one.
    */
-  acquire(): Promise<LimiterGrant> {
+  acquire(priority = Number.POSITIVE_INFINITY): Promise<LimiterGrant> {
     return new Promise((grant) => {
-      this.queue.push({ enqueuedAt: this.now(), grant });
+      const waiter = { enqueuedAt: this.now(), priority, grant };
+      // From the back: a new waiter usually goes last, or just ahead of the few it outranks.
+      let at = this.queue.length;
+      while (at > 0 && (this.queue[at - 1]?.priority ?? 0) > priority) at -= 1;
+      this.queue.splice(at, 0, waiter);
       this.pump();
     });
   }

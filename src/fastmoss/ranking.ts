@@ -45,6 +45,14 @@ export interface FetchRankingOptions {
 }
 
 /**
+ * Rankings begun by this process so far. Each ranking's requests carry its number, and the
+ * client's limiter starts a lower number's first: a ranking begun earlier is finished before
+ * later ones take its request slots, so the writer gets whole rankings from the first seconds of
+ * a run, and at most a few rankings are half fetched (and held in memory) at any time.
+ */
+let rankingsBegun = 0;
+
+/**
  * Every page of one ranking, checked as a whole: page 1 first (its `total` says how many more),
  * the rest concurrently through the client's limiter, at the size page 1 was served.
  *
@@ -62,6 +70,7 @@ export async function fetchRanking(
   key: RankingKey,
   options: FetchRankingOptions = {},
 ): Promise<FetchedRanking> {
+  const rankingOrder = rankingsBegun++;
   let apiCalls = 0;
   const received: RawPage[] = [];
   const pages: FetchedPage[] = [];
@@ -74,7 +83,7 @@ export async function fetchRanking(
   };
   const fetchOne = async (request: PageRequest): Promise<FetchedPage> => {
     try {
-      const page = await client.fetchPage(key, request.page, request.pagesize, calls);
+      const page = await client.fetchPage(key, request.page, request.pagesize, calls, rankingOrder);
       apiCalls += page.attempts;
       received.push(page.raw);
       pages.push(page);

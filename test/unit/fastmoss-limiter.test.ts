@@ -126,4 +126,34 @@ describe('RequestLimiter', () => {
     expect(granted).toBe(true);
     expect((await next).permit.onTime()).toBe(true);
   });
+
+  it('admits a lower priority number before earlier waiters of higher ones, equals and unnumbered in arrival order', async () => {
+    const limiter = new RequestLimiter({ rps: 100, concurrency: 1, now: () => Date.now() });
+    const order: string[] = [];
+    const holder = await limiter.acquire();
+    const waiting = [
+      ['ranking 2 page 1', 2],
+      ['bare request', undefined],
+      ['ranking 3 page 1', 3],
+      ['ranking 1 page 2', 1],
+      ['ranking 2 page 2', 2],
+      ['ranking 1 page 3', 1],
+    ] as const;
+    const all = waiting.map(async ([name, priority]) => {
+      const { release } = await limiter.acquire(priority);
+      order.push(name);
+      release();
+    });
+    holder.release();
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(all);
+    expect(order).toEqual([
+      'ranking 1 page 2',
+      'ranking 1 page 3',
+      'ranking 2 page 1',
+      'ranking 2 page 2',
+      'ranking 3 page 1',
+      'bare request',
+    ]);
+  });
 });
