@@ -4,7 +4,7 @@ import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { warehouseChecksum } from '../support/warehouse-checksum.ts';
 
@@ -34,14 +34,7 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '8',
-    ...extra,
-  };
+  return runEnv(db.url, simulator.url, TOKEN, extra);
 }
 
 function expectedPages(): number {

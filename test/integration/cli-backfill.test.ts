@@ -9,7 +9,7 @@ import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { runCli, runEnv, startCli } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { warehouseChecksum } from '../support/warehouse-checksum.ts';
 
@@ -52,14 +52,7 @@ afterAll(async () => {
 });
 
 function env(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '8',
-    ...extra,
-  };
+  return runEnv(db.url, simulator.url, TOKEN, extra);
 }
 
 async function count(db: TestDatabase, table: string): Promise<number> {

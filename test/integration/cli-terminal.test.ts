@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { ptyAvailable, runCliOnTerminal, screenRows } from '../support/terminal-screen.ts';
 
@@ -37,17 +37,13 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
+  return runEnv(db.url, simulator.url, TOKEN, {
     ETL_CONCURRENCY: '4',
     // At 20% faults, 8 tries make a request that never gets through (0.2^8) all but impossible.
     ETL_MAX_ATTEMPTS: '8',
     LOG_LEVEL: 'info',
     ...extra,
-  };
+  });
 }
 
 describe('a backfill through faults on a terminal', () => {

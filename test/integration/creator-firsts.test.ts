@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RankingKey } from '../../src/domain/ranking.ts';
 import { type RankingQuirk, type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { creatorFirstsDrift, warehouseChecksum } from '../support/warehouse-checksum.ts';
 
@@ -48,13 +48,7 @@ afterAll(async () => {
 });
 
 function env(): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '8',
-  };
+  return runEnv(db.url, simulator.url, TOKEN);
 }
 
 interface FirstsRow {

@@ -3,7 +3,7 @@ import { openRuntime } from '../../src/commands/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { SIM_TOKEN } from '../support/simulator.ts';
 
@@ -27,15 +27,12 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: SIM_TOKEN,
+  return runEnv(db.url, simulator.url, SIM_TOKEN, {
     ETL_RPS: '500',
     ETL_CONCURRENCY: '2',
     ETL_MAX_CALLS_PER_DAY: String(CAP),
     ...extra,
-  };
+  });
 }
 
 /** Backfill of one day's US rankings, both order fields. */

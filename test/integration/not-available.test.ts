@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import {
   type Answerer,
@@ -45,13 +45,7 @@ afterAll(async () => {
 });
 
 function env(db: TestDatabase): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: fake.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '4',
-  };
+  return runEnv(db.url, fake.url, TOKEN, { ETL_CONCURRENCY: '4' });
 }
 
 async function jobStatuses(db: TestDatabase): Promise<Record<string, string>> {

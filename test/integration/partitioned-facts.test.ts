@@ -7,7 +7,7 @@ import { loadRanking } from '../../src/db/load.ts';
 import { ensurePartitions, PARTITIONED_TABLES } from '../../src/db/partitions.ts';
 import { deleteExpiredPages } from '../../src/db/raw-archive.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { makeRanking, US_DAY_KEY } from '../support/rankings.ts';
 import { warehouseChecksum } from '../support/warehouse-checksum.ts';
@@ -41,14 +41,7 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '8',
-    ...extra,
-  };
+  return runEnv(db.url, simulator.url, TOKEN, extra);
 }
 
 async function cli(args: string[], extra: Record<string, string> = {}): Promise<void> {

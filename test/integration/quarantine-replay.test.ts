@@ -8,7 +8,7 @@ import { replayQuarantine } from '../../src/pipeline/replay.ts';
 import { periodBounds } from '../../src/plan/periods.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/server.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { keyWithTotal, SIM_TOKEN, testClient } from '../support/simulator.ts';
 
@@ -44,13 +44,7 @@ afterAll(async () => {
 });
 
 function env(): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: simulator.url,
-    FASTMOSS_TOKEN: SIM_TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '8',
-  };
+  return runEnv(db.url, simulator.url, SIM_TOKEN);
 }
 
 async function jobOf(key: RankingKey): Promise<{ status: string; last_error: string | null }> {

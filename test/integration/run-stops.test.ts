@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
+import { runCli, runEnv } from '../support/cli.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { type FakeFastmoss, servesRankings, startFakeFastmoss } from '../support/fake-fastmoss.ts';
 
@@ -36,14 +36,7 @@ afterAll(async () => {
 });
 
 function env(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    FASTMOSS_BASE_URL: fake.url,
-    FASTMOSS_TOKEN: TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '4',
-    ...extra,
-  };
+  return runEnv(db.url, fake.url, TOKEN, { ETL_CONCURRENCY: '4', ...extra });
 }
 
 async function jobCounts(db: TestDatabase): Promise<Record<string, number>> {

@@ -16,6 +16,27 @@ export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
+ * What a test's run needs to reach its database and API: DATABASE_URL, FASTMOSS_BASE_URL and
+ * FASTMOSS_TOKEN, at a pace the simulator serves quickly (ETL_RPS 200, ETL_CONCURRENCY 8) unless
+ * `extra` sets it, plus `extra`.
+ */
+export function runEnv(
+  databaseUrl: string,
+  baseUrl: string,
+  token: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    FASTMOSS_BASE_URL: baseUrl,
+    FASTMOSS_TOKEN: token,
+    ETL_RPS: '200',
+    ETL_CONCURRENCY: '8',
+    ...extra,
+  };
+}
+
+/**
  * Collects a subprocess's output and resolves when every holder of its pipes has closed them
  * (the process, and any orphan it left holding them).
  */

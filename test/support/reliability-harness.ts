@@ -5,7 +5,7 @@ import { type RankingKey, rankingKeyLabel } from '../../src/domain/ranking.ts';
 import { pagesNeeded } from '../../src/fastmoss/page-plan.ts';
 import { type PlannedRanking, planBackfill } from '../../src/plan/plan.ts';
 import { rankingTotal } from '../../src/simulator/data.ts';
-import { type CliResult, runCli } from './cli.ts';
+import { type CliResult, runCli, runEnv } from './cli.ts';
 import { type WarehouseChecksum, warehouseChecksum } from './warehouse-checksum.ts';
 
 /*
@@ -63,14 +63,7 @@ export function reliabilityEnv(
   baseUrl: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    FASTMOSS_BASE_URL: baseUrl,
-    FASTMOSS_TOKEN: RELIABILITY_TOKEN,
-    ETL_RPS: '200',
-    ETL_CONCURRENCY: '4',
-    ...extra,
-  };
+  return runEnv(databaseUrl, baseUrl, RELIABILITY_TOKEN, { ETL_CONCURRENCY: '4', ...extra });
 }
 
 /**
