@@ -35,6 +35,13 @@ export interface Runtime {
   client: FastmossClient | undefined;
   /** Retries the client has scheduled since it opened; a run reports its own share. */
   retriesScheduled(): number;
+  /**
+   * Marks a run begun on this runtime; call the result when it ends. When no other run is open
+   * (a daemon's next cycle), the client begins a new run (FastmossClient.startRun) and stops
+   * recorded by other processes count from now: the new run tries once, as a restarted process
+   * would.
+   */
+  beginRun(): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -162,8 +169,6 @@ export async function openRuntime(
   try {
     // A restart while migrating: the migration rolled back and is applied again.
     if (options.migrate) await retryOnConnectionLoss(() => migrateDatabase(db.pool));
-    // A quota stop recorded by another process from now on stops this one before its next call.
-    if (client) await retryOnConnectionLoss(() => gate.watchStops());
   } catch (error) {
     await db.close();
     await client?.close();
@@ -173,6 +178,7 @@ export async function openRuntime(
     async () => (await callsToday(db.pool, config.baseUrl)).calls,
     config.maxCallsPerDay,
   );
+  let runsOpen = 0;
   return {
     config,
     logger,
@@ -180,6 +186,21 @@ export async function openRuntime(
     db,
     client,
     retriesScheduled: () => retries,
+    async beginRun() {
+      runsOpen += 1;
+      if (runsOpen === 1 && client) {
+        client.startRun();
+        await retryOnConnectionLoss(() => gate.watchStops()).catch((error: unknown) => {
+          runsOpen -= 1;
+          throw error;
+        });
+      }
+      let ended = false;
+      return () => {
+        if (!ended) runsOpen -= 1;
+        ended = true;
+      };
+    },
     async close() {
       await client?.close();
       await db.close();
@@ -210,51 +231,57 @@ export async function runPlans(runtime: Runtime, request: RunPlansRequest): Prom
   if (client === undefined) throw new Error('runPlans needs a runtime opened with api: true');
   const pageSizeCaps = pageSizeCapStore(db.pool, config.baseUrl);
   const retriesBefore = runtime.retriesScheduled();
-  const summary = await loadRankings({
-    ...request,
-    onPlanned: (plan) => {
-      metrics.rankingsSkipped(plan.skipped);
-      request.onPlanned?.(plan);
-    },
-    pool: db.pool,
-    databaseUrl: db.url,
-    leaseSeconds: config.leaseSeconds,
-    // A ranking waits on its first page before it can ask for the rest, and on the database
-    // after: a few more rankings than request slots keep every slot busy.
-    rankingsInFlight: request.rankingsInFlight ?? config.concurrency * 2,
-    fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
-    // A batch whose connection was lost rolled back: written again from the pages in hand, so a
-    // Postgres restart mid-load costs no API call.
-    writeRankings: async (batch) => {
-      const loaded = await retryOnConnectionLoss(() => writeBatch(db.pool, batch));
-      return loaded.map((ranking) => {
-        metrics.rowsWritten('ranking_entries', ranking.entries);
-        metrics.rowsWritten('ranking_top_lives', ranking.topLives);
-        return { rowsLoaded: ranking.entries + ranking.topLives };
-      });
-    },
-    isRunFatal: (error) => isFatalToRun(error) || error instanceof DailyCallCapError,
-    isNotAvailable: (error) => error instanceof NotAvailableError,
-    apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
-    quarantineOf,
-    rawRetentionDays: config.rawRetentionDays,
-    retries: () => runtime.retriesScheduled() - retriesBefore,
-    onOutcome: (outcome) => {
-      // A ranking given back (shutdown, a run-wide error) is none of loaded, failed or skipped.
-      if (outcome.status !== 'released') {
-        metrics.rankingFinished(
-          outcome.status === 'succeeded' ? 'loaded' : outcome.status,
-          outcome.durationMs / 1000,
-        );
-      }
-      if (outcome.status === 'failed') {
-        const ranking = rankingKeyLabel(outcome.key);
-        const reason = outcome.error ? describeError(outcome.error) : 'unknown';
-        logger.warn({ ranking, reason }, 'ranking failed');
-      }
-      request.onOutcome?.(outcome);
-    },
-  });
+  const endRun = await runtime.beginRun();
+  let summary: RunSummary;
+  try {
+    summary = await loadRankings({
+      ...request,
+      onPlanned: (plan) => {
+        metrics.rankingsSkipped(plan.skipped);
+        request.onPlanned?.(plan);
+      },
+      pool: db.pool,
+      databaseUrl: db.url,
+      leaseSeconds: config.leaseSeconds,
+      // A ranking waits on its first page before it can ask for the rest, and on the database
+      // after: a few more rankings than request slots keep every slot busy.
+      rankingsInFlight: request.rankingsInFlight ?? config.concurrency * 2,
+      fetchRanking: (key) => fetchRanking(client, key, { pageSize: config.pageSize, pageSizeCaps }),
+      // A batch whose connection was lost rolled back: written again from the pages in hand, so a
+      // Postgres restart mid-load costs no API call.
+      writeRankings: async (batch) => {
+        const loaded = await retryOnConnectionLoss(() => writeBatch(db.pool, batch));
+        return loaded.map((ranking) => {
+          metrics.rowsWritten('ranking_entries', ranking.entries);
+          metrics.rowsWritten('ranking_top_lives', ranking.topLives);
+          return { rowsLoaded: ranking.entries + ranking.topLives };
+        });
+      },
+      isRunFatal: (error) => isFatalToRun(error) || error instanceof DailyCallCapError,
+      isNotAvailable: (error) => error instanceof NotAvailableError,
+      apiCallsOf: (error) => (error instanceof FastmossError ? error.apiCalls : 0),
+      quarantineOf,
+      rawRetentionDays: config.rawRetentionDays,
+      retries: () => runtime.retriesScheduled() - retriesBefore,
+      onOutcome: (outcome) => {
+        // A ranking given back (shutdown, a run-wide error) is none of loaded, failed or skipped.
+        if (outcome.status !== 'released') {
+          metrics.rankingFinished(
+            outcome.status === 'succeeded' ? 'loaded' : outcome.status,
+            outcome.durationMs / 1000,
+          );
+        }
+        if (outcome.status === 'failed') {
+          const ranking = rankingKeyLabel(outcome.key);
+          const reason = outcome.error ? describeError(outcome.error) : 'unknown';
+          logger.warn({ ranking, reason }, 'ranking failed');
+        }
+        request.onOutcome?.(outcome);
+      },
+    });
+  } finally {
+    endRun();
+  }
   metrics.runFinished({
     trigger: summary.trigger,
     status: summary.status,

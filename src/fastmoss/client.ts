@@ -187,6 +187,15 @@ export interface FastmossClient {
    * RequestStartGate.reserveCalls); a reservation that counts nothing without a cap.
    */
   reserveCalls(calls: number): Promise<CallReservation>;
+  /**
+   * Begins a new run on this client (a daemon's next cycle). A stop the last run met for a
+   * condition that passes with time (a used-up quota, FastMoss unreachable) no longer refuses
+   * requests, and the refusal and reachability streaks start again, so the new run tries once,
+   * as a restarted process would. A refused token or a plan without access stays: only a change
+   * of configuration, which needs a restart, can fix either, so retrying would pay for refusals.
+   * Call between runs, with none of its requests in flight.
+   */
+  startRun(): void;
   /** The secrets in use now (token, client secret, access tokens), for logs to cut out. */
   secrets(): readonly string[];
   /** Closes the connections once in-flight requests finish. */
@@ -256,8 +265,8 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
   let stopRecorded: Promise<void> = Promise.resolve();
   /** After "access frequency limit exceeded", no attempt of this client starts before this. */
   let slowedUntil = 0;
-  const access = new AccessStreak(NO_ACCESS_REFUSALS_TO_STOP);
-  const reachability = new ReachabilityStreak(UNREACHABLE_RANKINGS_TO_STOP);
+  let access = new AccessStreak(NO_ACCESS_REFUSALS_TO_STOP);
+  let reachability = new ReachabilityStreak(UNREACHABLE_RANKINGS_TO_STOP);
 
   /**
    * Waits for a place under the access streak and, for a first attempt, for the reachability
@@ -300,7 +309,12 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     }
   }
 
-  /** One try at starting the request; 'missed' if its start permit expired before the write. */
+  /**
+   * One try at starting the request; 'missed' if its start permit expired before the write,
+   * 'stopped' if the run stopped while it waited for its slot (nothing was written either way).
+   * Otherwise the answer, still holding its concurrency slot: `release` it once the answer has
+   * been acted on, so that a request waiting for the slot sees the run stopped by this answer.
+   */
   async function attemptOnTime(
     body: string,
     meta: RequestMeta,
@@ -312,6 +326,13 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     const pausedMs = slowedUntil - Date.now();
     if (pausedMs > 0) await sleep(pausedMs);
     const { release, permit: limiterPermit } = await limiter.acquire(meta.rankingOrder);
+    // The answer of a request that held the slot may have stopped the run meanwhile (a quota,
+    // a refused token): this one is not sent.
+    const stoppedBy = fatal;
+    if (stoppedBy) {
+      release();
+      return { stopped: stoppedBy };
+    }
     let authorized: AuthorizedRequest;
     let permit: StartPermit;
     try {
@@ -359,13 +380,12 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       );
     } catch (error) {
       if (error instanceof MissedStartError) {
+        release();
         emit({ type: 'start-missed', ...meta });
         return { missed: permit };
       }
       const cause = deadline.aborted ? deadline.reason : error;
       verdict = { ok: false, error: classifyTransportError(cause, context, timeoutMs) };
-    } finally {
-      release();
     }
     emit({
       type: 'request-finished',
@@ -377,7 +397,8 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
       durationMs: Math.round(performance.now() - startedAt),
       ...meta,
     });
-    return { verdict, bodyText, status, receivedAt: new Date(), authorized };
+    // The slot is the caller's to give back once it has acted on the answer (see `attempts`).
+    return { verdict, bodyText, status, receivedAt: new Date(), authorized, release };
   }
 
   async function request(
@@ -419,56 +440,65 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
           if (error instanceof FastmossError) error.apiCalls = calls;
           throw error;
         }
+        if ('stopped' in sent && sent.stopped) {
+          access.leave();
+          throw skipped(sent.stopped, meta, where, calls);
+        }
         calls += 1;
-        const { verdict, bodyText, status, receivedAt, authorized } = sent;
-        if (status !== undefined) reachability.reached(probe);
-        const refusalsStop = access.answered(accessAnswerOf(verdict));
-        if (refusalsStop && !verdict.ok && verdict.error instanceof NoAccessError) {
-          accessStop(verdict.error);
-        }
-        if (verdict.ok) {
-          return {
-            data: verdict.data,
-            attempts: calls,
-            requestId: verdict.requestId,
-            body: bodyText,
-            status: status ?? 200,
-            receivedAt,
-          };
-        }
-        const { error } = verdict;
-        error.apiCalls = calls;
-        if (error instanceof AuthError && !renewed) {
-          // An expired or revoked access token: renewed once and tried again, not an attempt.
-          let retry: boolean;
-          try {
-            retry = await auth.renewAfterRefusal(authorized);
-          } catch (renewalError) {
-            if (isFatalToRun(renewalError)) stopRun(renewalError);
-            if (renewalError instanceof FastmossError) renewalError.apiCalls = calls;
-            throw renewalError;
+        const { verdict, bodyText, status, receivedAt, authorized, release } = sent;
+        let error: FastmossError;
+        try {
+          if (status !== undefined) reachability.reached(probe);
+          const refusalsStop = access.answered(accessAnswerOf(verdict));
+          if (refusalsStop && !verdict.ok && verdict.error instanceof NoAccessError) {
+            accessStop(verdict.error);
           }
-          if (retry) {
-            renewed = true;
-            attemptNo -= 1;
-            continue;
-          }
-        }
-        if (error instanceof InvalidResponseError && meta.page !== undefined) {
-          // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
-          error.rawPages = [
-            {
-              page: meta.page,
-              pagesize: requestBody.pagesize,
-              body: bodyText,
-              requestId: error.requestId ?? null,
-              status: status ?? 0,
+          if (verdict.ok) {
+            return {
+              data: verdict.data,
               attempts: calls,
+              requestId: verdict.requestId,
+              body: bodyText,
+              status: status ?? 200,
               receivedAt,
-            },
-          ];
+            };
+          }
+          error = verdict.error;
+          error.apiCalls = calls;
+          if (error instanceof AuthError && !renewed) {
+            // An expired or revoked access token: renewed once and tried again, not an attempt.
+            let retry: boolean;
+            try {
+              retry = await auth.renewAfterRefusal(authorized);
+            } catch (renewalError) {
+              if (isFatalToRun(renewalError)) stopRun(renewalError);
+              if (renewalError instanceof FastmossError) renewalError.apiCalls = calls;
+              throw renewalError;
+            }
+            if (retry) {
+              renewed = true;
+              attemptNo -= 1;
+              continue;
+            }
+          }
+          if (error instanceof InvalidResponseError && meta.page !== undefined) {
+            // A whole answer that is not a valid envelope: kept for the quarantine like a bad page.
+            error.rawPages = [
+              {
+                page: meta.page,
+                pagesize: requestBody.pagesize,
+                body: bodyText,
+                requestId: error.requestId ?? null,
+                status: status ?? 0,
+                attempts: calls,
+                receivedAt,
+              },
+            ];
+          }
+          if (isFatalToRun(error)) stopRun(error);
+        } finally {
+          release();
         }
-        if (isFatalToRun(error)) stopRun(error);
         if (!(error instanceof TransientError)) throw error;
         const slowingDown = error.reason === 'frequency-limited';
         if (error.reason === 'unreachable') reachability.failedToReach(probe);
@@ -644,6 +674,16 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
     fetchPage,
     reserveCalls: async (calls) =>
       (await options.startGate?.reserveCalls?.(calls)) ?? NO_RESERVATION,
+    startRun: () => {
+      if (
+        fatal !== undefined &&
+        !(fatal instanceof QuotaError || fatal instanceof UnreachableError)
+      )
+        return;
+      fatal = undefined;
+      access = new AccessStreak(NO_ACCESS_REFUSALS_TO_STOP);
+      reachability = new ReachabilityStreak(UNREACHABLE_RANKINGS_TO_STOP);
+    },
     secrets: () => auth.secrets(),
     close: async () => {
       await stopRecorded;
