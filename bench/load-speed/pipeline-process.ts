@@ -11,7 +11,7 @@ const run = promisify(execFile);
  * `cpuMs` is the ETL process's own CPU time (user + system) during the run.
  */
 export async function runPipelineProcess(
-  settings: PipelineSettings & { rankings: number },
+  settings: PipelineSettings & { rankings: number; skipRankings?: number },
   options: { cpuProfileDir?: string } = {},
 ): Promise<PipelineRun & { cpuMs: number }> {
   const profiling = options.cpuProfileDir
