@@ -11,6 +11,7 @@ import {
 } from '../../src/domain/ranking.ts';
 import { periodBounds } from '../../src/plan/periods.ts';
 import { copyFromStdin, copyText } from '../support/copy-from-stdin.ts';
+import { fillCreatorFirsts } from '../support/creator-firsts-fill.ts';
 import { days } from '../support/rankings.ts';
 import { simulatedRanking } from './simulated-ranking.ts';
 
@@ -271,7 +272,10 @@ export async function writeLedger(client: pg.ClientBase): Promise<void> {
   );
 }
 
-/** Fills an empty, migrated warehouse with the spec's rankings, then VACUUM ANALYZE. */
+/**
+ * Fills an empty, migrated warehouse with the spec's rankings and their creators' firsts, then
+ * VACUUM ANALYZE.
+ */
 export async function buildWarehouse(
   pool: pg.Pool,
   spec: WarehouseSpec,
@@ -298,6 +302,7 @@ export async function buildWarehouse(
       onProgress(index + 1, batches.length, counts);
     }
     await writeLedger(client);
+    await fillCreatorFirsts(client);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;

@@ -26,6 +26,7 @@ import { readAnalystQueries } from '../../test/support/analyst-queries.ts';
 import { runPipelineProcess } from '../load-speed/pipeline-process.ts';
 import { writeLedger } from '../queries/warehouse.ts';
 import { updateBenchmarksMd } from '../support/benchmarks-md.ts';
+import { fillCreatorFirsts } from '../support/creator-firsts-fill.ts';
 import { databaseUrl, freshDatabase, startBenchPostgres } from '../support/postgres.ts';
 import { readResults, round, writeResult } from '../support/results.ts';
 import { startSimulatorProcess } from '../support/simulator-process.ts';
@@ -233,6 +234,7 @@ async function openWarehouse(
           const client = await pool.connect();
           try {
             await writeLedger(client);
+            await fillCreatorFirsts(client);
           } finally {
             client.release();
           }
@@ -273,6 +275,7 @@ async function openWarehouse(
     const client = await pool.connect();
     try {
       await writeLedger(client);
+      await fillCreatorFirsts(client);
     } finally {
       client.release();
     }
