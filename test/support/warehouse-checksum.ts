@@ -33,11 +33,14 @@ const LIVE_STREAM_LATEST = `SELECT l.room_id,
          WHERE t.room_id = l.room_id) AS as_of_latest
     FROM fastmoss.live_streams l`;
 
-const FIRSTS_COLUMNS = `creator_uid, region, product_category_id, creator_category_id, period_type,
+export const FIRSTS_COLUMNS = `creator_uid, region, product_category_id, creator_category_id, period_type,
   order_field, first_period_start, first_top_100_start`;
 
-/** ranking_creator_firsts as computed from scratch from the entries (migration 0019's fill). */
-const FIRSTS_FROM_ENTRIES = `SELECT e.creator_uid, s.region, s.product_category_id,
+/**
+ * ranking_creator_firsts as computed from scratch from the entries (migration 0019's fill), in
+ * FIRSTS_COLUMNS order. The benchmarks' generated warehouses fill the table with it too.
+ */
+export const FIRSTS_FROM_ENTRIES = `SELECT e.creator_uid, s.region, s.product_category_id,
       s.creator_category_id, s.period_type, s.order_field, min(s.period_start) AS first_period_start,
       min(s.period_start) FILTER (WHERE e.rank <= 100) AS first_top_100_start
     FROM fastmoss.ranking_entries e
