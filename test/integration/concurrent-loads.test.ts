@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/connect.ts';
 import { loadRanking } from '../../src/db/load.ts';
 import type { RankingKey } from '../../src/domain/ranking.ts';
-import { useTestDatabase } from '../support/database.ts';
+import { lockWaits, useTestDatabase } from '../support/database.ts';
 import { makeRanking, US_DAY_KEY } from '../support/rankings.ts';
 
 const db = await useTestDatabase();
-
-/** Backends of this database waiting for a lock, and the locks not granted, right now. */
-async function lockWaits(observer: ReturnType<typeof createPool>) {
-  const { rows } = await observer.query<{ waiting: number; ungranted: number }>(
-    `SELECT (SELECT count(*)::int FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock') AS waiting,
-            (SELECT count(*)::int FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-              WHERE d.datname = current_database() AND NOT l.granted) AS ungranted`,
-  );
-  return rows[0] ?? { waiting: 0, ungranted: 0 };
-}
 
 describe('concurrent loads', () => {
   it('two rankings sharing creators load concurrently: the second commits while the first is still open, no lock waited for', async () => {

@@ -12,7 +12,7 @@ import {
 import { loadRankings } from '../../src/db/load.ts';
 import { type RankingKey, rankingKeyLabel } from '../../src/domain/ranking.ts';
 import { periodBounds } from '../../src/plan/periods.ts';
-import { useTestDatabase } from '../support/database.ts';
+import { lockWaits, useTestDatabase } from '../support/database.ts';
 import { makeRanking, US_DAY_KEY } from '../support/rankings.ts';
 
 /*
@@ -43,11 +43,7 @@ function planned(key: RankingKey) {
 
 /** Backends of this database waiting for a lock right now. */
 async function lockWaiters(): Promise<number> {
-  const { rows } = await observer.query<{ waiting: number }>(
-    `SELECT count(*)::int AS waiting FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-  );
-  return rows[0]?.waiting ?? 0;
+  return (await lockWaits(observer)).waiting;
 }
 
 /**

@@ -49,3 +49,19 @@ export function useTestDatabase(): Promise<TestDatabase> {
 export function useEmptyDatabase(): Promise<TestDatabase> {
   return createFileDatabase('fastmoss_empty');
 }
+
+/**
+ * Backends of `observer`'s database waiting for a lock, and the locks not granted, right now:
+ * what a test samples to show that a load waited, or did not, without timing it.
+ */
+export async function lockWaits(
+  observer: pg.Pool,
+): Promise<{ waiting: number; ungranted: number }> {
+  const { rows } = await observer.query<{ waiting: number; ungranted: number }>(
+    `SELECT (SELECT count(*)::int FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock') AS waiting,
+            (SELECT count(*)::int FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+              WHERE d.datname = current_database() AND NOT l.granted) AS ungranted`,
+  );
+  return rows[0] ?? { waiting: 0, ungranted: 0 };
+}
