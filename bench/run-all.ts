@@ -10,6 +10,7 @@ import { fkPrice } from './fk-price.ts';
 import { historyCosts } from './history-costs.ts';
 import { loadSpeed } from './load-speed.ts';
 import { loadSpeedProfile } from './load-speed-profile.ts';
+import { loadSpeedWire } from './load-speed-wire.ts';
 import { memory } from './memory.ts';
 import { naiveLoadBench } from './naive-load.ts';
 import { perRanking } from './per-ranking.ts';
@@ -22,6 +23,7 @@ type Benchmark = (serverUrl: string) => Promise<BenchOutcome>;
 
 const BENCHMARKS: Record<string, Benchmark> = {
   'load-speed': loadSpeed,
+  'load-speed-wire': loadSpeedWire,
   'naive-load': naiveLoadBench,
   'api-frugality': apiFrugality,
   'rate-discipline': rateDiscipline,
