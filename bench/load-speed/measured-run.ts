@@ -9,6 +9,13 @@ export interface MeasuredRun {
   /** Postgres's CPU during the run (postmaster and reaped backends); null when not local. */
   postgresCpuMs: number | null;
   succeeded: number;
+  /** Runtime open to the first ranking committed. */
+  firstCommitMs: number | null;
+  /**
+   * Time a ranking after the first, from the first commit to the last: the run's cost without
+   * its fixed start (opening, planning, the first ranking's pages and its write).
+   */
+  marginalMsPerRanking: number | null;
 }
 
 /**
@@ -37,5 +44,11 @@ export async function measuredPipelineRun(
     etlCpuMs: Math.round(run.cpuMs),
     postgresCpuMs: after === null ? null : Math.round(after - before),
     succeeded: run.summary.succeeded,
+    firstCommitMs: run.firstCommitMs === null ? null : Math.round(run.firstCommitMs),
+    marginalMsPerRanking:
+      run.firstCommitMs === null || run.lastCommitMs === null || run.summary.succeeded < 2
+        ? null
+        : Math.round(((run.lastCommitMs - run.firstCommitMs) / (run.summary.succeeded - 1)) * 10) /
+          10,
   };
 }

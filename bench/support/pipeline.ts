@@ -17,6 +17,10 @@ export interface PipelineSettings {
 export interface PipelineRun {
   /** From before the runtime opens to after it closes: plan, ledger, fetch, load, summary. */
   durationMs: number;
+  /** When the first ranking was committed, from the same start. */
+  firstCommitMs: number | null;
+  /** When the last ranking was committed, from the same start. */
+  lastCommitMs: number | null;
   summary: RunSummary;
 }
 
@@ -38,6 +42,8 @@ export async function runPipelineBackfill(
     LOG_LEVEL: 'silent',
   });
   const started = performance.now();
+  let firstCommitMs: number | null = null;
+  let lastCommitMs: number | null = null;
   const runtime = await openRuntime(config, { api: true, migrate: false });
   try {
     const summary = await runPlans(runtime, {
@@ -49,8 +55,13 @@ export async function runPipelineBackfill(
       maxBatch: settings.maxBatch,
       queueBound: settings.queueBound,
       rankingsInFlight: settings.rankingsInFlight,
+      onOutcome: (outcome) => {
+        if (outcome.status !== 'succeeded') return;
+        lastCommitMs = performance.now() - started;
+        firstCommitMs ??= lastCommitMs;
+      },
     });
-    return { durationMs: performance.now() - started, summary };
+    return { durationMs: performance.now() - started, firstCommitMs, lastCommitMs, summary };
   } finally {
     await runtime.close();
   }
