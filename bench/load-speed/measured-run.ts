@@ -1,5 +1,6 @@
 import { CONCURRENCY, UNLIMITED_RPS } from '../load-speed.ts';
 import { postmasterPid, processTreeCpuMs } from '../support/cpu-time.ts';
+import { round } from '../support/results.ts';
 import { runPipelineProcess } from './pipeline-process.ts';
 
 export interface MeasuredRun {
@@ -48,7 +49,6 @@ export async function measuredPipelineRun(
     marginalMsPerRanking:
       run.firstCommitMs === null || run.lastCommitMs === null || run.summary.succeeded < 2
         ? null
-        : Math.round(((run.lastCommitMs - run.firstCommitMs) / (run.summary.succeeded - 1)) * 10) /
-          10,
+        : round((run.lastCommitMs - run.firstCommitMs) / (run.summary.succeeded - 1), 1),
   };
 }
