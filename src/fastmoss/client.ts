@@ -273,10 +273,14 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
    * streak to let one more request probe; a place held while waiting on the second is given
    * back, so retries of the probing requests are never starved.
    */
-  async function admitted(firstAttempt: boolean): Promise<void> {
+  async function admitted(firstAttempt: boolean, probe: symbol): Promise<void> {
     for (;;) {
       await access.enter();
-      if (!firstAttempt || reachability.mayStart()) return;
+      if (!firstAttempt || reachability.mayStart()) {
+        // In the same turn as the check, so two requests woken together cannot both pass it.
+        reachability.started(probe);
+        return;
+      }
       access.leave();
       await reachability.changed();
     }
@@ -425,7 +429,7 @@ export function createFastmossClient(options: FastmossClientOptions): FastmossCl
 
     async function attempts(): Promise<RequestResult> {
       for (let attemptNo = 1; ; attemptNo += 1) {
-        await admitted(attemptNo === 1);
+        await admitted(attemptNo === 1, probe);
         if (fatal) {
           access.leave();
           throw skipped(fatal, meta, where, calls);

@@ -8,9 +8,10 @@
  *   still allowed, so a plan the account has no access to at all costs at most `limit` calls.
  * - ReachabilityStreak: rankings whose request gave up because FastMoss could not be reached at
  *   all (refused connection, DNS, TLS), with no HTTP answer in between. While FastMoss is
- *   unreachable, no new request starts while those already failing retry (they probe), so the
- *   stop comes after at most max(limit, requests in flight when it began) x ETL_MAX_ATTEMPTS
- *   connection attempts; before any answer the access streak keeps that to `limit` in flight.
+ *   unreachable, no new request starts while those already out (in flight or retrying) probe
+ *   it, so the stop comes after at most max(limit, requests in flight when it began) x
+ *   ETL_MAX_ATTEMPTS connection attempts; before any answer the access streak keeps that to
+ *   `limit` in flight.
  *
  * Pure bookkeeping, no I/O: the client reports what happened and awaits `admit` before a start.
  */
@@ -92,8 +93,13 @@ export class AccessStreak {
 }
 
 export class ReachabilityStreak {
-  /** Requests whose last attempt could not reach FastMoss, still retrying. */
-  private readonly retrying = new Set<symbol>();
+  /**
+   * Requests that have started and had no HTTP answer since: in flight with their first
+   * attempt, or retrying after failing to reach FastMoss. Counting the first ones too matters:
+   * a request that gave up while another's first attempt was still out must not let a new one
+   * start as if nobody probed (on a busy machine it let a fourth ranking make three attempts).
+   */
+  private readonly probing = new Set<symbol>();
   /** Rankings given up as unreachable since the last HTTP answer. */
   private readonly gaveUp = new Set<string>();
   private unreachable = false;
@@ -104,10 +110,15 @@ export class ReachabilityStreak {
 
   /**
    * Whether a request may make its first attempt now: not while FastMoss is unreachable and
-   * requests already retrying probe it. Otherwise wait for `changed`.
+   * requests already out (in flight or retrying) probe it. Otherwise wait for `changed`.
    */
   mayStart(): boolean {
-    return this.stopped || !this.unreachable || this.retrying.size === 0;
+    return this.stopped || !this.unreachable || this.probing.size === 0;
+  }
+
+  /** `request` makes an attempt now (once `mayStart` let it, and for each retry). */
+  started(request: symbol): void {
+    this.probing.add(request);
   }
 
   /** Resolves at the next change that can make `mayStart` true. */
@@ -117,7 +128,7 @@ export class ReachabilityStreak {
 
   /** Any HTTP answer: FastMoss is reachable; the streak starts again from nothing. */
   reached(request: symbol): void {
-    this.retrying.delete(request);
+    this.probing.delete(request);
     this.gaveUp.clear();
     this.unreachable = false;
     this.wakeups.wakeAll();
@@ -126,7 +137,7 @@ export class ReachabilityStreak {
   /** An attempt of `request` could not reach FastMoss; it will be retried. */
   failedToReach(request: symbol): void {
     this.unreachable = true;
-    this.retrying.add(request);
+    this.probing.add(request);
   }
 
   /**
@@ -134,7 +145,7 @@ export class ReachabilityStreak {
    * this makes `limit` rankings in a row: the run must stop.
    */
   gaveUpOn(request: symbol, ranking: string): boolean {
-    this.retrying.delete(request);
+    this.probing.delete(request);
     this.gaveUp.add(ranking);
     const stop = this.gaveUp.size >= this.limit;
     if (stop) this.stopped = true;
@@ -144,7 +155,7 @@ export class ReachabilityStreak {
 
   /** `request` ended some other way (another error): it no longer probes. */
   settled(request: symbol): void {
-    if (this.retrying.delete(request)) this.wakeups.wakeAll();
+    if (this.probing.delete(request)) this.wakeups.wakeAll();
   }
 
   /** Rankings given up as unreachable in a row so far. */

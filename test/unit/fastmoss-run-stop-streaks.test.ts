@@ -58,6 +58,21 @@ describe('ReachabilityStreak', () => {
     expect(streak.gaveUpOn(c, 'US day 3')).toBe(true);
   });
 
+  it('a request whose first attempt is still out keeps new ones back after another gave up', () => {
+    const streak = new ReachabilityStreak(3);
+    const [a, b] = [Symbol('a'), Symbol('b')];
+    streak.started(a);
+    streak.started(b);
+    streak.failedToReach(a);
+    expect(streak.gaveUpOn(a, 'US day 1')).toBe(false);
+    // b has not been answered yet: it probes, so no fresh request joins it.
+    expect(streak.mayStart()).toBe(false);
+    streak.failedToReach(b);
+    expect(streak.mayStart()).toBe(false);
+    streak.settled(b);
+    expect(streak.mayStart()).toBe(true);
+  });
+
   it('any HTTP answer resets the streak', () => {
     const streak = new ReachabilityStreak(3);
     const [a, b] = [Symbol('a'), Symbol('b')];
